@@ -1,0 +1,26 @@
+//! airsign core: what every venue shares.
+//!
+//! - [`Request`]: the user's request (CONTRACT.md §1), parsed strictly from JSON.
+//! - [`Envelope`]: the ready-to-send output (CONTRACT.md §2).
+//! - [`json`]: strict parsing (duplicate keys refused, numbers kept exact) and the
+//!   Python-compatible compact writer that signed messages are built with.
+//! - [`Error`]: one error type with stable machine codes.
+//! - [`Context`]: the injected clock and id source, so tests pin timestamps and ids.
+//!
+//! This crate does no I/O and holds no secrets: key material lives in `airsign-keys`.
+#![forbid(unsafe_code)]
+
+mod context;
+mod envelope;
+mod error;
+pub mod json;
+mod request;
+pub mod validate;
+
+pub use context::{Clock, Context, FixedClock, IdSource, RandomIds, SequenceIds, SystemClock};
+pub use envelope::{Envelope, Signed};
+pub use error::{Error, ErrorCode, Result};
+pub use request::{Request, Transport};
+
+/// The envelope format version printed as `"airsign":1`.
+pub const FORMAT_VERSION: u8 = 1;

@@ -1,0 +1,174 @@
+//! Secret buffers and key files.
+//!
+//! A key file is read whole into a [`SecretBytes`] (zeroized on drop); nothing else keeps
+//! a copy. A file that others can read gets a warning, or is refused under
+//! [`FilePolicy::Strict`], the way ssh treats private keys.
+
+use std::fmt;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use airsign_core::{Error, ErrorCode, Result};
+use zeroize::Zeroizing;
+
+/// Bytes that are secret: zeroized on drop, never printed, never cloned.
+pub struct SecretBytes(Zeroizing<Vec<u8>>);
+
+impl SecretBytes {
+    /// Takes ownership of `bytes` (which are zeroized when this value drops).
+    pub fn new(bytes: Vec<u8>) -> Self {
+        Self(Zeroizing::new(bytes))
+    }
+
+    /// The secret bytes.
+    pub fn expose(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// The bytes without one trailing newline (`\n` or `\r\n`): CONTRACT.md §3 says a
+    /// trailing newline in a key file is ignored.
+    pub fn without_trailing_newline(&self) -> &[u8] {
+        let b = self.expose();
+        let b = b.strip_suffix(b"\n").unwrap_or(b);
+        b.strip_suffix(b"\r").unwrap_or(b)
+    }
+}
+
+impl fmt::Debug for SecretBytes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SecretBytes").finish_non_exhaustive()
+    }
+}
+
+/// What to do with a key file that group or others may read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FilePolicy {
+    /// Use it, with a warning.
+    #[default]
+    Warn,
+    /// Refuse it (`key.permissions`).
+    Strict,
+}
+
+/// A key file's contents, where it came from, and any warning about it.
+pub struct KeyFile {
+    /// The file's path, for messages.
+    pub path: PathBuf,
+    /// The contents.
+    pub bytes: SecretBytes,
+    /// A warning for people (e.g. loose permissions), to print on stderr.
+    pub warning: Option<String>,
+}
+
+impl fmt::Debug for KeyFile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("KeyFile")
+            .field("path", &self.path)
+            .field("warning", &self.warning)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Largest key file airsign reads: keys and keystores are a few KiB at most.
+pub const MAX_KEY_FILE_BYTES: u64 = 64 * 1024;
+
+impl KeyFile {
+    /// Reads the key file at `path`, checking its permissions under `policy`.
+    pub fn read(path: &Path, policy: FilePolicy) -> Result<Self> {
+        let io_err = |what: &str, e: std::io::Error| {
+            Error::new(
+                ErrorCode::Io,
+                Some("key_file"),
+                format!("cannot {what} key file {}: {e}", path.display()),
+            )
+        };
+        let file = std::fs::File::open(path).map_err(|e| io_err("open", e))?;
+        let meta = file.metadata().map_err(|e| io_err("inspect", e))?;
+        if !meta.is_file() {
+            return Err(Error::new(
+                ErrorCode::Io,
+                Some("key_file"),
+                format!("key file {} is not a regular file", path.display()),
+            ));
+        }
+        let warning = permission_problem(&meta).map(|mode| {
+            format!(
+                "key file {} is readable by others (mode {mode:o}); run: chmod 600 {}",
+                path.display(),
+                path.display()
+            )
+        });
+        if let (Some(w), FilePolicy::Strict) = (&warning, policy) {
+            return Err(Error::new(
+                ErrorCode::KeyPermissions,
+                Some("key_file"),
+                format!("refused (--strict-permissions): {w}"),
+            ));
+        }
+        let mut buf = Zeroizing::new(Vec::with_capacity(256));
+        file.take(MAX_KEY_FILE_BYTES + 1)
+            .read_to_end(&mut buf)
+            .map_err(|e| io_err("read", e))?;
+        if buf.len() as u64 > MAX_KEY_FILE_BYTES {
+            return Err(Error::new(
+                ErrorCode::KeyInvalid,
+                Some("key_file"),
+                format!(
+                    "key file {} is larger than {MAX_KEY_FILE_BYTES} bytes: not a key",
+                    path.display()
+                ),
+            ));
+        }
+        Ok(Self {
+            path: path.to_owned(),
+            bytes: SecretBytes(buf),
+            warning,
+        })
+    }
+}
+
+#[cfg(unix)]
+fn permission_problem(meta: &std::fs::Metadata) -> Option<u32> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = meta.permissions().mode() & 0o777;
+    (mode & 0o077 != 0).then_some(mode)
+}
+
+#[cfg(not(unix))]
+fn permission_problem(_meta: &std::fs::Metadata) -> Option<u32> {
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn debug_prints_nothing_secret() {
+        let s = SecretBytes::new(b"super-secret".to_vec());
+        assert!(!format!("{s:?}").contains("super"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn loose_permissions_warn_or_refuse() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("k");
+        std::fs::write(&p, "secret\n").unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let k = KeyFile::read(&p, FilePolicy::Warn).unwrap();
+        assert!(k.warning.is_some());
+        assert_eq!(k.bytes.without_trailing_newline(), b"secret");
+        let e = KeyFile::read(&p, FilePolicy::Strict).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::KeyPermissions);
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)).unwrap();
+        assert!(
+            KeyFile::read(&p, FilePolicy::Strict)
+                .unwrap()
+                .warning
+                .is_none()
+        );
+    }
+}
