@@ -125,6 +125,7 @@ pub fn run_batch<R: BufRead, W: Write>(
 
 /// Entry points for the fuzz targets in `fuzz/` and the corpus replay test. Not API.
 #[doc(hidden)]
+#[allow(clippy::panic)] // a panic is how a fuzz target reports a finding
 pub mod fuzzing {
     use airsign_core::{Context, FixedClock, SequenceIds};
     use airsign_keys::{Keyring, SecretBytes};
