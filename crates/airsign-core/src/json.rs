@@ -103,7 +103,7 @@ impl<'de> Visitor<'de> for NoDuplicatesVisitor {
     ) -> std::result::Result<NoDuplicates, A::Error> {
         let mut seen: Vec<String> = Vec::new();
         while let Some(key) = map.next_key::<String>()? {
-            if seen.iter().any(|k| *k == key) {
+            if seen.contains(&key) {
                 return Err(de::Error::custom(format_args!(
                     "duplicate key {}",
                     Value::from(key)
