@@ -4,6 +4,8 @@
 //! field for each refusal reason, and that the token appears in the Authorization header
 //! and nowhere else in the envelope.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::path::PathBuf;
 
 use airsign_core::{Context, Envelope, ErrorCode, FixedClock, Request, SequenceIds};
