@@ -12,7 +12,6 @@ use airsign_core::{Error, ErrorCode, Result};
 use base64::Engine as _;
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
-use zeroize::Zeroizing;
 
 use crate::secret::strip_trailing_newline;
 
@@ -20,9 +19,11 @@ type HmacSha256 = Hmac<Sha256>;
 
 /// An HMAC-SHA256 key: the venue's API secret.
 ///
-/// Not `Clone`; `Debug` prints nothing of the key; the key bytes are zeroized on drop.
+/// Holds the keyed HMAC state (the inner and outer pads, absorbed once when the key file
+/// is read), never a second copy of the secret text. Not `Clone`; `Debug` prints nothing
+/// of the key; the hash states are zeroized on drop (`sha2`'s `zeroize` feature).
 pub struct HmacSigner {
-    key: Zeroizing<Vec<u8>>,
+    keyed: HmacSha256,
 }
 
 impl fmt::Debug for HmacSigner {
@@ -60,9 +61,11 @@ impl HmacSigner {
                 text.chars().count()
             )));
         }
-        Ok(Self {
-            key: Zeroizing::new(secret.to_vec()),
-        })
+        // HMAC takes keys of any length (longer ones are hashed first), so this does not
+        // fail; if it ever did, refusing beats signing with anything else.
+        let keyed = <HmacSha256 as KeyInit>::new_from_slice(secret)
+            .map_err(|_| key_invalid("the API secret cannot be used as an HMAC-SHA256 key"))?;
+        Ok(Self { keyed })
     }
 
     /// `HMAC-SHA256(key = the secret's UTF-8 bytes, msg = message)`, the raw 32-byte tag.
@@ -86,10 +89,7 @@ impl HmacSigner {
     }
 
     fn mac(&self, message: &[u8]) -> HmacSha256 {
-        // HMAC takes keys of any length (longer ones are hashed first), so this cannot
-        // fail; the fallback keeps the signature type honest without a panic path.
-        let mut mac = <HmacSha256 as KeyInit>::new_from_slice(&self.key)
-            .unwrap_or_else(|_| <HmacSha256 as KeyInit>::new(&Default::default()));
+        let mut mac = self.keyed.clone();
         mac.update(message);
         mac
     }
