@@ -8,13 +8,15 @@ use std::sync::OnceLock;
 
 use airsign_core::{Error, ErrorCode, Result};
 
-use crate::{Ed25519Signer, SecretBytes};
+use crate::{BearerToken, Ed25519Signer, HmacSigner, SecretBytes};
 
 /// Key material plus the signers parsed from it so far.
 #[derive(Debug, Default)]
 pub struct Keyring {
     material: Option<SecretBytes>,
     ed25519: OnceLock<Ed25519Signer>,
+    hmac: OnceLock<HmacSigner>,
+    bearer: OnceLock<BearerToken>,
 }
 
 impl Keyring {
@@ -44,13 +46,31 @@ impl Keyring {
 
     /// The key as an ed25519 signer (parsed on first use).
     pub fn ed25519(&self) -> Result<&Ed25519Signer> {
-        if let Some(s) = self.ed25519.get() {
+        self.cached(&self.ed25519, Ed25519Signer::from_key_file)
+    }
+
+    /// The key file as an HMAC secret (the text itself; parsed on first use).
+    pub fn hmac_secret(&self) -> Result<&HmacSigner> {
+        self.cached(&self.hmac, HmacSigner::from_key_file)
+    }
+
+    /// The key file as a bearer token (the text itself; parsed on first use).
+    pub fn bearer_token(&self) -> Result<&BearerToken> {
+        self.cached(&self.bearer, BearerToken::from_key_file)
+    }
+
+    fn cached<'a, T>(
+        &'a self,
+        cell: &'a OnceLock<T>,
+        parse: impl FnOnce(&[u8]) -> Result<T>,
+    ) -> Result<&'a T> {
+        if let Some(s) = cell.get() {
             return Ok(s);
         }
-        let signer = Ed25519Signer::from_key_file(self.material()?.expose())?;
+        let parsed = parse(self.material()?.expose())?;
         // Another thread may have won the race; either value is the same key.
-        let _ = self.ed25519.set(signer);
-        self.ed25519.get().ok_or_else(|| {
+        let _ = cell.set(parsed);
+        cell.get().ok_or_else(|| {
             Error::new(
                 ErrorCode::KeyInvalid,
                 Some("key_file"),

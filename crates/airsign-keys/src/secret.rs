@@ -28,10 +28,14 @@ impl SecretBytes {
     /// The bytes without one trailing newline (`\n` or `\r\n`): CONTRACT.md §3 says a
     /// trailing newline in a key file is ignored.
     pub fn without_trailing_newline(&self) -> &[u8] {
-        let b = self.expose();
-        let b = b.strip_suffix(b"\n").unwrap_or(b);
-        b.strip_suffix(b"\r").unwrap_or(b)
+        strip_trailing_newline(self.expose())
     }
+}
+
+/// `b` without one trailing newline (`\n`, `\r\n` or a lone `\r`).
+pub(crate) fn strip_trailing_newline(b: &[u8]) -> &[u8] {
+    let b = b.strip_suffix(b"\n").unwrap_or(b);
+    b.strip_suffix(b"\r").unwrap_or(b)
 }
 
 impl fmt::Debug for SecretBytes {

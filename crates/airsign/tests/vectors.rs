@@ -270,12 +270,10 @@ fn check_valid(case: &Case, env: &Envelope) -> Vec<String> {
             .iter()
             .map(|(k, v)| (k.clone(), v.as_str().unwrap_or("<non-string>").to_owned()))
             .collect();
-        let mut w = want.clone();
-        let mut g = env.headers.0.clone();
-        w.sort();
-        g.sort();
-        if w != g {
-            fail("headers", &want, &env.headers.0);
+        // Envelope headers are in sending order (CONTRACT.md §2) and a vector's object
+        // keeps its order, so names, values and order must all match.
+        if want != env.headers.0 {
+            fail("headers (names, values, order)", &want, &env.headers.0);
         }
     }
     if let Some(Value::String(ep)) = exp.get("endpoint") {

@@ -1,0 +1,438 @@
+//! Secrets never leak: the built binary is run with recognisable key files over valid
+//! and bad requests (and bad key files), and everything it prints — stdout and stderr —
+//! is searched for the secret.
+//!
+//! - A Ripio API secret (the HMAC key) must appear nowhere, in any form: not raw, not as
+//!   hex or base64, not even a 10-character piece of it.
+//! - A Layer1 bearer token may appear in exactly one place: the `Authorization` header
+//!   value of a successful envelope. Never in errors, never on stderr.
+//! - A Ripio API token (the public half) appears only where the venue requires it on
+//!   the wire: the `Authorization` header (REST) or the ws frame's `params.api_token`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use serde_json::Value;
+
+const RIPIO_SECRET: &str = "Ripio-SECRET-q8Zr2vKx7Lm4Np0Tw9";
+const LAYER1_TOKEN: &str = "L1-TOKEN-w3Jd8sXq5Rv1Ha6Ky2Pz.Mn7";
+const API_TOKEN: &str = "api-token-Gf4Ts9Xe";
+
+fn write_private(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::File::create(&p)
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    p
+}
+
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+fn airsign(args: &[&str], key: &Path, stdin: &str) -> Run {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_airsign"))
+        .args(args)
+        .arg("--key-file")
+        .arg(key)
+        .env_remove("AIRSIGN_KEY_FILE")
+        .env_remove("AIRSIGN_PASSWORD_FILE")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The binary may exit before reading stdin (a bad key file is refused first).
+    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
+    let out = child.wait_with_output().unwrap();
+    Run {
+        code: out.status.code(),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    }
+}
+
+/// Every form of `secret` that must never be printed: the text, its hex and base64, and
+/// every 10-character window of it.
+fn forbidden_forms(secret: &str) -> Vec<String> {
+    let mut v = vec![secret.to_owned(), hex::encode(secret)];
+    v.push(base64_std(secret.as_bytes()));
+    let chars: Vec<char> = secret.chars().collect();
+    for w in chars.windows(10) {
+        v.push(w.iter().collect());
+    }
+    v
+}
+
+/// Standard base64, written here so the test does not share the code it checks.
+fn base64_std(data: &[u8]) -> String {
+    const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in data.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, &b)| n | (u32::from(b) << (16 - 8 * i)));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(A[((n >> (18 - 6 * i)) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+fn assert_absent(run: &Run, secret: &str, what: &str) {
+    for form in forbidden_forms(secret) {
+        assert!(
+            !run.stdout.contains(&form) && !run.stderr.contains(&form),
+            "{what}: printed {form:?}\nstdout: {}\nstderr: {}",
+            run.stdout,
+            run.stderr
+        );
+    }
+}
+
+fn ripio(fields: &str) -> String {
+    format!(r#"{{"venue":"ripio","timestamp":1700000000000,"api_token":"{API_TOKEN}",{fields}}}"#)
+}
+
+const ORDER: &str = "7155ED34-9EC4-4733-8B32-1E4319CB662F";
+
+fn ripio_requests() -> Vec<(String, bool)> {
+    vec![
+        (
+            ripio(&format!(
+                r#""action":"cancel_order","transport":"ws","id":"r1","params":{{"id":"{ORDER}"}}"#
+            )),
+            true,
+        ),
+        (
+            ripio(&format!(
+                r#""action":"cancel_order","timestamp_tolerance":5000,"params":{{"id":"{ORDER}"}}"#
+            )),
+            true,
+        ),
+        (
+            ripio(r#""action":"cancel_order","http_method":"POST","params":{"external_id":"e-1"}"#),
+            true,
+        ),
+        (
+            ripio(r#""action":"cancel_all_orders","params":{"pair":"BTC_BRL"}"#),
+            true,
+        ),
+        (ripio(r#""action":"cancel_all_orders","params":{}"#), true),
+        (ripio(r#""action":"cancel_order","params":{}"#), false),
+        (
+            ripio(r#""action":"cancel_order","params":{"id":"x","external_id":"y"}"#),
+            false,
+        ),
+        (
+            ripio(r#""action":"cancel_order","params":{"id":"not-a-uuid"}"#),
+            false,
+        ),
+        (
+            ripio(r#""action":"cancel_order","timestamp_tolerance":60001,"params":{"id":"x"}"#),
+            false,
+        ),
+        (
+            ripio(r#""action":"cancel_all_orders","params":{"pair":"btcbrl"}"#),
+            false,
+        ),
+        (
+            ripio(r#""action":"cancel_all_orders","transport":"ws","params":{}"#),
+            false,
+        ),
+        (ripio(r#""action":"nope","params":{}"#), false),
+        (
+            r#"{"venue":"ripio","action":"cancel_order","api_token":"has space","params":{"id":"7155ED34-9EC4-4733-8B32-1E4319CB662F"}}"#
+                .to_owned(),
+            false,
+        ),
+        (r#"{"venue":"ripio","action":"#.to_owned(), false),
+        (
+            // Another venue's request with this key file: the key is misparsed, not echoed.
+            r#"{"venue":"pacifica","action":"cancel_order","timestamp":1700000000000,"expiry_window":5000,"params":{"symbol":"BTC","order_id":1}}"#
+                .to_owned(),
+            false,
+        ),
+        (
+            format!(
+                r#"{{"venue":"layer1","action":"cancel_conversion","params":{{"conversion_id":"{}"}}}}"#,
+                "550e8400-e29b-41d4-a716-446655440000"
+            ),
+            // The ripio secret is a well-formed opaque token: layer1 accepts it as one
+            // (the header is its one legitimate place), so this case is checked below.
+            true,
+        ),
+    ]
+}
+
+#[test]
+fn ripio_secret_is_never_printed() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = write_private(dir.path(), "ripio.key", &format!("{RIPIO_SECRET}\n"));
+    let mut batch = String::new();
+    for (req, ok) in ripio_requests() {
+        let run = airsign(&["sign"], &key, &req);
+        assert_eq!(
+            run.code,
+            Some(if ok { 0 } else { 1 }),
+            "{req}: {}",
+            run.stderr
+        );
+        if req.contains("\"layer1\"") {
+            // Used as a bearer token, it may appear only as the Authorization value.
+            let env: Value = serde_json::from_str(&run.stdout).unwrap();
+            assert_eq!(
+                env["headers"]["Authorization"],
+                format!("Bearer {RIPIO_SECRET}")
+            );
+            assert_eq!(run.stdout.matches(RIPIO_SECRET).count(), 1);
+            continue;
+        }
+        if req.contains("pacifica") {
+            // The request is fine; the key file is what gets refused.
+            assert!(run.stdout.contains("\"key.invalid\""), "{}", run.stdout);
+        }
+        if req.contains("has space") {
+            assert!(
+                run.stdout.contains("\"field\":\"api_token\""),
+                "{}",
+                run.stdout
+            );
+        }
+        assert_absent(&run, RIPIO_SECRET, &req);
+        batch.push_str(&req);
+        batch.push('\n');
+    }
+    let run = airsign(&["batch"], &key, &batch);
+    assert_eq!(run.code, Some(1));
+    assert_absent(&run, RIPIO_SECRET, "batch");
+    let run = airsign(&["pubkey", "--scheme", "ed25519"], &key, "");
+    assert_eq!(run.code, Some(1));
+    assert_absent(&run, RIPIO_SECRET, "pubkey");
+
+    // Bad key files: refused without a word of their contents.
+    let ok_req = &ripio_requests()[0].0;
+    for (name, text) in [
+        ("space", format!("{RIPIO_SECRET} \n")),
+        ("two-lines", format!("{RIPIO_SECRET}\n{RIPIO_SECRET}\n")),
+        ("tab", format!("\t{RIPIO_SECRET}")),
+    ] {
+        let bad = write_private(dir.path(), name, &text);
+        let run = airsign(&["sign"], &bad, ok_req);
+        assert_eq!(run.code, Some(1), "{name}");
+        assert!(
+            run.stdout.contains("\"key.invalid\""),
+            "{name}: {}",
+            run.stdout
+        );
+        assert_absent(&run, RIPIO_SECRET, name);
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let loose = write_private(dir.path(), "loose", &format!("{RIPIO_SECRET}\n"));
+        std::fs::set_permissions(&loose, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let run = airsign(&["sign", "--strict-permissions"], &loose, ok_req);
+        assert_eq!(run.code, Some(1));
+        assert_absent(&run, RIPIO_SECRET, "strict permissions");
+        let run = airsign(&["sign"], &loose, ok_req);
+        assert_eq!(run.code, Some(0));
+        assert!(run.stderr.contains("warning"));
+        assert_absent(&run, RIPIO_SECRET, "loose permissions");
+    }
+}
+
+#[test]
+fn ripio_api_token_only_where_the_wire_needs_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = write_private(dir.path(), "ripio.key", RIPIO_SECRET);
+    for (req, ok) in ripio_requests() {
+        if !ok || !req.contains("\"ripio\"") {
+            let run = airsign(&["sign"], &key, &req);
+            // A refused request names the api_token field, never its value.
+            assert!(
+                !run.stdout.contains(API_TOKEN) && !run.stderr.contains(API_TOKEN),
+                "{req}: {}",
+                run.stdout
+            );
+            assert!(!run.stdout.contains("has space") && !run.stderr.contains("has space"));
+            continue;
+        }
+        let run = airsign(&["sign"], &key, &req);
+        assert_eq!(run.code, Some(0));
+        assert!(!run.stderr.contains(API_TOKEN));
+        let env: Value = serde_json::from_str(&run.stdout).unwrap();
+        assert_eq!(run.stdout.matches(API_TOKEN).count(), 1, "{}", run.stdout);
+        if env["transport"] == "ws" {
+            let frame: Value = serde_json::from_str(env["body"].as_str().unwrap()).unwrap();
+            assert_eq!(frame["params"]["api_token"], API_TOKEN);
+        } else {
+            assert_eq!(env["headers"]["Authorization"], API_TOKEN);
+        }
+    }
+}
+
+fn layer1(fields: &str) -> String {
+    format!(r#"{{"venue":"layer1","action":"cancel_conversion",{fields}}}"#)
+}
+
+const CONVERSION: &str = r#""params":{"conversion_id":"3c90c3cc-0d44-4b50-8888-8dd25736052a"}"#;
+
+/// base64url without padding (test-local).
+fn b64url(data: &str) -> String {
+    base64_std(data.as_bytes())
+        .trim_end_matches('=')
+        .replace('+', "-")
+        .replace('/', "_")
+}
+
+fn jwt(claims: &str) -> String {
+    format!(
+        "{}.{}.{}",
+        b64url(r#"{"alg":"RS256","typ":"JWT"}"#),
+        b64url(claims),
+        b64url("Sig-RECOGNIZABLE-0123456789")
+    )
+}
+
+#[test]
+fn bearer_token_only_in_the_authorization_header() {
+    let dir = tempfile::tempdir().unwrap();
+    let live_jwt = jwt(r#"{"sub":"client-RECOGNIZABLE","exp":1700000300}"#);
+    for token in [LAYER1_TOKEN.to_owned(), live_jwt] {
+        let key = write_private(dir.path(), "l1.key", &format!("{token}\n"));
+        let good = [
+            layer1(&format!(r#""timestamp":1700000000000,{CONVERSION}"#)),
+            layer1(&format!(
+                r#""environment":"sandbox","timestamp":1700000000000,{CONVERSION}"#
+            )),
+            layer1(&format!(
+                r#""base_url":"https://l1.customer.example","timestamp":1700000000000,{CONVERSION}"#
+            )),
+        ];
+        for req in &good {
+            let run = airsign(&["sign"], &key, req);
+            assert_eq!(run.code, Some(0), "{req}: {}", run.stderr);
+            let env: Value = serde_json::from_str(&run.stdout).unwrap();
+            assert_eq!(env["headers"]["Authorization"], format!("Bearer {token}"));
+            assert_eq!(
+                run.stdout.matches(token.as_str()).count(),
+                1,
+                "{}",
+                run.stdout
+            );
+            assert_absent(
+                &Run {
+                    code: None,
+                    stdout: String::new(),
+                    stderr: run.stderr.clone(),
+                },
+                &token,
+                "stderr",
+            );
+            let mut rest = env.clone();
+            rest["headers"] = Value::Null;
+            let rest = rest.to_string();
+            for form in forbidden_forms(&token) {
+                assert!(!rest.contains(&form), "{req}: {form} outside the header");
+            }
+        }
+        let bad = [
+            layer1(&format!(r#""environment":"mainnet",{CONVERSION}"#)),
+            layer1(&format!(r#""transport":"ws",{CONVERSION}"#)),
+            layer1(r#""params":{"conversion_id":"../estimate"}"#),
+            layer1(r#""params":{}"#),
+            // An expired token: refused at the request's time, described by shape only.
+            layer1(&format!(r#""timestamp":1700000300000,{CONVERSION}"#)),
+            r#"{"venue":"pacifica","action":"cancel_order","timestamp":1700000000000,"expiry_window":5000,"params":{"symbol":"BTC","order_id":1}}"#.to_owned(),
+            r#"{"venue":"ripio","action":"cancel_order","timestamp":1700000000000,"api_token":"t","params":{"external_id":"x"}}"#.to_owned(),
+        ];
+        let mut batch = String::new();
+        for req in &bad {
+            let run = airsign(&["sign"], &key, req);
+            if req.contains("1700000300000") && token == LAYER1_TOKEN {
+                // Opaque tokens carry no expiry: this one signs.
+                assert_eq!(run.code, Some(0));
+                continue;
+            }
+            if req.contains("\"ripio\"") {
+                // As a Ripio secret the token is an HMAC key: never printed at all.
+                assert_eq!(run.code, Some(0));
+                assert_absent(&run, &token, req);
+                continue;
+            }
+            assert_eq!(run.code, Some(1), "{req}: {}", run.stdout);
+            if req.contains("1700000300000") {
+                assert!(
+                    run.stdout.contains("\"key.token_expired\""),
+                    "{}",
+                    run.stdout
+                );
+            }
+            if req.contains("pacifica") {
+                assert!(run.stdout.contains("\"key.invalid\""), "{}", run.stdout);
+            }
+            assert_absent(&run, &token, req);
+            batch.push_str(req);
+            batch.push('\n');
+        }
+        let run = airsign(&["batch"], &key, &batch);
+        assert_eq!(run.code, Some(1));
+        assert_absent(&run, &token, "batch");
+    }
+
+    // Bad token files: refused without a word of their contents.
+    let req = layer1(&format!(r#""timestamp":1700000000000,{CONVERSION}"#));
+    for (name, text, code) in [
+        (
+            "prefixed",
+            format!("Bearer {LAYER1_TOKEN}\n"),
+            "key.invalid",
+        ),
+        ("space", format!("{LAYER1_TOKEN} x\n"), "key.invalid"),
+        (
+            "crlf-inject",
+            format!("{LAYER1_TOKEN}\r\nX-Evil: 1\n"),
+            "key.invalid",
+        ),
+        (
+            "expired",
+            jwt(r#"{"sub":"client-RECOGNIZABLE","exp":1600000000}"#),
+            "key.token_expired",
+        ),
+        (
+            "truncated",
+            jwt(r#"{"sub":"client-RECOGNIZABLE"}"#)[..60].to_owned() + ".x",
+            "key.invalid",
+        ),
+    ] {
+        let key = write_private(dir.path(), name, &text);
+        let run = airsign(&["sign"], &key, &req);
+        assert_eq!(run.code, Some(1), "{name}");
+        assert!(
+            run.stdout.contains(&format!("\"{code}\"")),
+            "{name}: {}",
+            run.stdout
+        );
+        let secret = text.trim_end_matches('\n');
+        let core = secret.strip_prefix("Bearer ").unwrap_or(secret);
+        assert_absent(&run, core, name);
+        assert!(!run.stdout.contains("RECOGNIZABLE") && !run.stderr.contains("RECOGNIZABLE"));
+    }
+}
