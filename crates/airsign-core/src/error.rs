@@ -105,7 +105,7 @@ impl Error {
 
     /// `params.missing` (or `request.invalid` for a top-level field): `field` is required.
     pub fn missing(field: &str, expected: &str) -> Self {
-        let code = if field.starts_with("params.") {
+        let code = if is_param(field) {
             ErrorCode::ParamsMissing
         } else {
             ErrorCode::RequestInvalid
@@ -115,21 +115,12 @@ impl Error {
 
     /// `params.invalid` (or `request.invalid`): `field` holds `seen` where `expected` was due.
     pub fn invalid(field: &str, expected: &str, seen: &Value) -> Self {
-        let code = if field.starts_with("params.") {
-            ErrorCode::ParamsInvalid
-        } else {
-            ErrorCode::RequestInvalid
-        };
-        Self::new(
-            code,
-            Some(field),
-            format!("expected {expected}, saw {}", describe(seen)),
-        )
+        Self::invalid_text(field, expected, &describe(seen))
     }
 
     /// Like [`Error::invalid`] but with a free-form description of what was seen.
     pub fn invalid_text(field: &str, expected: &str, seen: &str) -> Self {
-        let code = if field.starts_with("params.") {
+        let code = if is_param(field) {
             ErrorCode::ParamsInvalid
         } else {
             ErrorCode::RequestInvalid
@@ -198,6 +189,11 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+/// Whether a field path lies under `params` (its errors get the `params.*` codes).
+fn is_param(field: &str) -> bool {
+    field.starts_with("params.") || field.starts_with("params[")
+}
 
 /// A short description of a JSON value for an error message: its type and, for scalars,
 /// its text cut to a readable length.
