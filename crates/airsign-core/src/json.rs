@@ -103,7 +103,7 @@ impl<'de> Visitor<'de> for NoDuplicatesVisitor {
     ) -> std::result::Result<NoDuplicates, A::Error> {
         let mut seen: Vec<String> = Vec::new();
         while let Some(key) = map.next_key::<String>()? {
-            if seen.iter().any(|k| *k == key) {
+            if seen.contains(&key) {
                 return Err(de::Error::custom(format_args!(
                     "duplicate key {}",
                     Value::from(key)
@@ -209,20 +209,24 @@ impl Writer {
                 }
                 out.push(']');
             }
-            Value::Object(map) => {
-                out.push('{');
-                if self.sort_keys {
-                    let mut entries: Vec<(&String, &Value)> = map.iter().collect();
-                    // Rust's str ordering is byte order, which for UTF-8 is code point
-                    // order: the same as Python's sorted() on str.
-                    entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
-                    self.write_entries(entries.into_iter(), out)?;
-                } else {
-                    self.write_entries(map.iter(), out)?;
-                }
-                out.push('}');
-            }
+            // Sorting compares str, i.e. UTF-8 bytes, which is code point order: the same
+            // as Python's sorted() on str.
+            Value::Object(map) => self.write_object(map, out)?,
         }
+        Ok(())
+    }
+
+    /// Appends the serialisation of an object (avoids wrapping a map in a `Value`).
+    pub fn write_object(self, map: &Map<String, Value>, out: &mut String) -> Result<()> {
+        out.push('{');
+        if self.sort_keys {
+            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+            entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            self.write_entries(entries.into_iter(), out)?;
+        } else {
+            self.write_entries(map.iter(), out)?;
+        }
+        out.push('}');
         Ok(())
     }
 

@@ -18,7 +18,7 @@ mod request;
 pub mod validate;
 
 pub use context::{Clock, Context, FixedClock, IdSource, RandomIds, SequenceIds, SystemClock};
-pub use envelope::{Envelope, Signed};
+pub use envelope::{Envelope, Headers, Signed};
 pub use error::{Error, ErrorCode, Result};
 pub use request::{Request, Transport};
 

@@ -60,6 +60,11 @@ impl<'a> Fields<'a> {
         self.map.get(name)
     }
 
+    /// The fields in their original order.
+    pub fn entries(&self) -> impl Iterator<Item = (&'a str, &'a Value)> + use<'a> {
+        self.map.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
     /// True when `name` is present.
     pub fn has(&self, name: &str) -> bool {
         self.map.contains_key(name)

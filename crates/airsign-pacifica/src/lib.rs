@@ -1,1 +1,590 @@
-//! stub
+//! Pacifica (Solana perps): signed cancel requests.
+//!
+//! Every cancel Pacifica offers (`../shared/venues/pacifica.md` §2): `cancel_order`,
+//! `cancel_all_orders`, `cancel_stop_order`, `cancel_twap_order`, `cancel_order_strategy`
+//! and cancels inside `batch_orders`, over REST and, where the venue documents it, over
+//! WebSocket.
+//!
+//! The signed message (§3) is the recursively key-sorted compact JSON of
+//! `{"data": <payload>, "expiry_window": <ms>, "timestamp": <ms>, "type": <op>}`, written
+//! exactly as Python's `json.dumps(..., separators=(",", ":"))` (ASCII-only escapes), signed
+//! with pure Ed25519 and carried in base58. [`signing_payload`] builds those bytes without a
+//! key; [`build`] signs them and assembles the body. In agent mode (`account` ≠ the signing
+//! key) the body adds `agent_wallet`, which is never signed (§4). `signature_type:
+//! "hardware"` signs the Solana off-chain message v0 envelope around the same text (§5).
+//!
+//! This crate does no I/O and never sees key bytes: it asks the keyring for a signer.
+#![forbid(unsafe_code)]
+
+use airsign_core::json::Writer;
+use airsign_core::validate::{Fields, is_canonical_uuid, value_u64};
+use airsign_core::{Context, Envelope, Error, ErrorCode, Request, Result, Signed, Transport};
+use airsign_keys::{Ed25519Signer, Keyring, base58_32, base58_64, decode_base58_32};
+use serde_json::{Map, Value};
+
+/// Mainnet REST base URL.
+pub const MAINNET_REST: &str = "https://api.pacifica.fi";
+/// Mainnet WebSocket host.
+pub const MAINNET_WS: &str = "wss://ws.pacifica.fi";
+/// Testnet REST base URL.
+pub const TESTNET_REST: &str = "https://test-api.pacifica.fi";
+/// Testnet WebSocket host.
+pub const TESTNET_WS: &str = "wss://test-ws.pacifica.fi";
+
+/// Most actions in one batch (§2: "A batch holds at most 10 actions").
+pub const MAX_BATCH_ACTIONS: usize = 10;
+/// Longest message a Ledger signs in the off-chain format (§5).
+pub const MAX_OFFCHAIN_LEN: usize = 1212;
+/// Longest symbol accepted: real ones are under 20 characters; this only stops nonsense.
+pub const MAX_SYMBOL_CHARS: usize = 64;
+
+/// The actions this venue offers, as named in requests.
+pub const ACTIONS: &[&str] = &[
+    "cancel_order",
+    "cancel_all_orders",
+    "cancel_stop_order",
+    "cancel_twap_order",
+    "cancel_order_strategy",
+    "batch_orders",
+];
+
+/// One signable Pacifica operation (the `type` in the signed header).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    /// `cancel_order`
+    CancelOrder,
+    /// `cancel_all_orders`
+    CancelAllOrders,
+    /// `cancel_stop_order`
+    CancelStopOrder,
+    /// `cancel_twap_order`
+    CancelTwapOrder,
+    /// `cancel_order_strategy` (newer docs only)
+    CancelOrderStrategy,
+}
+
+impl Op {
+    /// The op type string that is signed.
+    pub const fn type_name(self) -> &'static str {
+        match self {
+            Self::CancelOrder => "cancel_order",
+            Self::CancelAllOrders => "cancel_all_orders",
+            Self::CancelStopOrder => "cancel_stop_order",
+            Self::CancelTwapOrder => "cancel_twap_order",
+            Self::CancelOrderStrategy => "cancel_order_strategy",
+        }
+    }
+
+    /// The REST path, relative to the host.
+    pub const fn rest_path(self) -> &'static str {
+        match self {
+            Self::CancelOrder => "/api/v1/orders/cancel",
+            Self::CancelAllOrders => "/api/v1/orders/cancel_all",
+            Self::CancelStopOrder => "/api/v1/orders/stop/cancel",
+            Self::CancelTwapOrder => "/api/v1/orders/twap/cancel",
+            Self::CancelOrderStrategy => "/api/v1/order_strategies/cancel",
+        }
+    }
+
+    /// Whether the venue documents a WebSocket method for it (§2: only these two).
+    pub const fn has_ws(self) -> bool {
+        matches!(self, Self::CancelOrder | Self::CancelAllOrders)
+    }
+
+    /// The batch action `type` that carries this op, if it may appear in a batch.
+    pub const fn batch_type(self) -> Option<&'static str> {
+        match self {
+            Self::CancelOrder => Some("Cancel"),
+            Self::CancelStopOrder => Some("CancelStopOrder"),
+            _ => None,
+        }
+    }
+
+    fn from_action(a: &str) -> Option<Self> {
+        Some(match a {
+            "cancel_order" => Self::CancelOrder,
+            "cancel_all_orders" => Self::CancelAllOrders,
+            "cancel_stop_order" => Self::CancelStopOrder,
+            "cancel_twap_order" => Self::CancelTwapOrder,
+            "cancel_order_strategy" => Self::CancelOrderStrategy,
+            _ => return None,
+        })
+    }
+
+    fn from_batch_type(t: &str) -> Option<Self> {
+        match t {
+            "Cancel" => Some(Self::CancelOrder),
+            "CancelStopOrder" => Some(Self::CancelStopOrder),
+            _ => None,
+        }
+    }
+}
+
+/// A validated operation: its op type and its payload fields in request order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// The op type.
+    pub op: Op,
+    /// The payload fields (signed under `data`, flattened into the body).
+    pub data: Map<String, Value>,
+}
+
+/// How the signature is produced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignatureType {
+    /// Ed25519 over the JSON text itself.
+    Software,
+    /// Ed25519 over the Solana off-chain message v0 envelope of the JSON text (Ledger).
+    Hardware,
+}
+
+/// A validated Pacifica request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PacificaRequest {
+    /// The operations: one, or 1–10 for `batch_orders`.
+    pub operations: Vec<Operation>,
+    /// Whether this is a `batch_orders` request.
+    pub batch: bool,
+    /// `rest` or `ws`.
+    pub transport: Transport,
+    /// The REST base or WebSocket host, without a trailing `/`.
+    pub host: String,
+    /// Milliseconds since the epoch (signed).
+    pub timestamp: u64,
+    /// Milliseconds the signature stays valid (signed).
+    pub expiry_window: u64,
+    /// The trading account named in the request, if any (decoded public key).
+    pub account: Option<[u8; 32]>,
+    /// Software or hardware signing.
+    pub signature_type: SignatureType,
+    /// The WebSocket request id (a UUID), when given.
+    pub ws_id: Option<String>,
+}
+
+/// Validates a request for Pacifica: action, transport, fields, ids, ranges (§9).
+pub fn parse(req: &Request, ctx: &Context<'_>) -> Result<PacificaRequest> {
+    req.allow_extra(&["expiry_window", "account", "signature_type"])?;
+    let batch = req.action == "batch_orders";
+    let single = Op::from_action(&req.action);
+    if !batch && single.is_none() {
+        return Err(req.unknown_action(ACTIONS));
+    }
+    match single {
+        Some(op) if !op.has_ws() => req.require_transport(&[Transport::Rest])?,
+        _ => req.require_transport(&[Transport::Rest, Transport::Ws])?,
+    }
+    let host = host_for(req)?;
+    let timestamp = req.timestamp_or_now(ctx)?;
+    let expiry_window = match req.extra.get("expiry_window") {
+        // The contract names a default of 30000, but the reference vector
+        // `err-co-no-expiry-window` refuses an omitted window (the SDK cannot sign without
+        // it, and the signed bytes for an omitted one are undocumented). The vector wins.
+        None => {
+            return Err(Error::missing(
+                "expiry_window",
+                "milliseconds the signature stays valid (30000 is the venue's default)",
+            ));
+        }
+        Some(v) => value_u64("expiry_window", v)?,
+    };
+    if timestamp.checked_add(expiry_window).is_none() {
+        return Err(Error::invalid_text(
+            "expiry_window",
+            "a window that does not overflow timestamp + expiry_window",
+            &expiry_window.to_string(),
+        ));
+    }
+    let account = match req.extra.get("account") {
+        None => None,
+        Some(Value::String(s)) => Some(decode_base58_32(s).ok_or_else(|| {
+            Error::invalid(
+                "account",
+                "a base58 ed25519 public key of exactly 32 bytes",
+                &Value::from(s.as_str()),
+            )
+        })?),
+        Some(v) => return Err(Error::invalid("account", "a base58 public key string", v)),
+    };
+    let signature_type = match req.extra.get("signature_type") {
+        None => SignatureType::Software,
+        Some(Value::String(s)) if s == "software" => SignatureType::Software,
+        Some(Value::String(s)) if s == "hardware" => SignatureType::Hardware,
+        Some(v) => {
+            return Err(Error::invalid(
+                "signature_type",
+                "\"software\" or \"hardware\"",
+                v,
+            ));
+        }
+    };
+    let ws_id = match (&req.id, req.transport) {
+        (None, _) => None,
+        (Some(Value::String(s)), Transport::Ws) if is_canonical_uuid(s) => Some(s.clone()),
+        (Some(v), Transport::Ws) => {
+            return Err(Error::invalid(
+                "id",
+                "a UUID string in canonical lowercase form (Pacifica echoes it back)",
+                v,
+            ));
+        }
+        (Some(_), Transport::Rest) => {
+            return Err(Error::new(
+                ErrorCode::RequestUnknownField,
+                Some("id"),
+                "Pacifica REST requests carry no id; it is for transport \"ws\" only",
+            ));
+        }
+    };
+    let operations = match single {
+        Some(op) => {
+            let f = Fields::new(&req.params, "params", allowed_fields(op))?;
+            vec![operation(op, &f)?]
+        }
+        None => batch_operations(&req.params)?,
+    };
+    Ok(PacificaRequest {
+        operations,
+        batch,
+        transport: req.transport,
+        host,
+        timestamp,
+        expiry_window,
+        account,
+        signature_type,
+        ws_id,
+    })
+}
+
+fn host_for(req: &Request) -> Result<String> {
+    if let Some(base) = &req.base_url {
+        let want = match req.transport {
+            Transport::Rest => "https://",
+            Transport::Ws => "wss://",
+        };
+        if !base.starts_with(want) {
+            return Err(Error::invalid(
+                "base_url",
+                &format!("a {want} URL for transport \"{}\"", req.transport.as_str()),
+                &Value::from(base.as_str()),
+            ));
+        }
+        return Ok(base.clone());
+    }
+    let testnet = match req.environment.as_deref() {
+        None | Some("mainnet") => false,
+        Some("testnet") => true,
+        Some(other) => {
+            return Err(Error::invalid(
+                "environment",
+                "\"mainnet\" or \"testnet\"",
+                &Value::from(other),
+            ));
+        }
+    };
+    Ok(match (req.transport, testnet) {
+        (Transport::Rest, false) => MAINNET_REST,
+        (Transport::Rest, true) => TESTNET_REST,
+        (Transport::Ws, false) => MAINNET_WS,
+        (Transport::Ws, true) => TESTNET_WS,
+    }
+    .to_owned())
+}
+
+fn allowed_fields(op: Op) -> &'static [&'static str] {
+    match op {
+        Op::CancelOrder | Op::CancelStopOrder | Op::CancelTwapOrder => {
+            &["symbol", "order_id", "client_order_id"]
+        }
+        Op::CancelAllOrders => &["all_symbols", "exclude_reduce_only", "symbol"],
+        Op::CancelOrderStrategy => &["strategy_id"],
+    }
+}
+
+fn check_symbol(f: &Fields<'_>) -> Result<()> {
+    let s = f.str("symbol")?;
+    // Case-sensitive (`kBONK`): never normalised. Non-ASCII is signed as \u escapes,
+    // as the Python SDK does (vector co-nonascii-bmp).
+    if s.is_empty() || s.chars().count() > MAX_SYMBOL_CHARS {
+        return Err(f.invalid(
+            "symbol",
+            "a market symbol of 1 to 64 characters, case as listed (BTC, kBONK)",
+            &Value::from(s),
+        ));
+    }
+    Ok(())
+}
+
+fn operation(op: Op, f: &Fields<'_>) -> Result<Operation> {
+    match op {
+        Op::CancelOrder | Op::CancelStopOrder | Op::CancelTwapOrder => {
+            check_symbol(f)?;
+            match (f.get("order_id"), f.get("client_order_id")) {
+                (Some(_), Some(_)) => {
+                    return Err(Error::new(
+                        ErrorCode::ParamsInvalid,
+                        Some(&f.path("order_id")),
+                        "expected exactly one of order_id and client_order_id, saw both \
+                         (what the venue does with both is undocumented)",
+                    ));
+                }
+                (None, None) => {
+                    return Err(Error::new(
+                        ErrorCode::ParamsMissing,
+                        Some(&f.path("order_id")),
+                        "missing; expected exactly one of order_id (integer) or \
+                         client_order_id (UUID)",
+                    ));
+                }
+                (Some(v), None) => {
+                    value_u64(&f.path("order_id"), v)?;
+                }
+                (None, Some(_)) => {
+                    f.opt_uuid("client_order_id")?;
+                }
+            }
+        }
+        Op::CancelAllOrders => {
+            let all = f.bool("all_symbols")?;
+            f.bool("exclude_reduce_only")?;
+            if f.has("symbol") {
+                check_symbol(f)?;
+            } else if !all {
+                return Err(f.missing(
+                    "symbol",
+                    "a market symbol (required when all_symbols is false)",
+                ));
+            }
+        }
+        Op::CancelOrderStrategy => {
+            if f.opt_uuid("strategy_id")?.is_none() {
+                return Err(f.missing("strategy_id", "the strategy's UUID"));
+            }
+        }
+    }
+    // Every field is checked and only allowed fields exist: keep them in request order
+    // for the body; the signed text sorts them.
+    let data = f
+        .entries()
+        .map(|(k, v)| (k.to_owned(), v.clone()))
+        .collect();
+    Ok(Operation { op, data })
+}
+
+fn batch_operations(params: &Map<String, Value>) -> Result<Vec<Operation>> {
+    let f = Fields::new(params, "params", &["actions"])?;
+    let expected = "an array of 1 to 10 cancel actions";
+    let actions = match f.get("actions") {
+        None => return Err(f.missing("actions", expected)),
+        Some(Value::Array(a)) => a,
+        Some(v) => return Err(f.invalid("actions", expected, v)),
+    };
+    if actions.is_empty() || actions.len() > MAX_BATCH_ACTIONS {
+        return Err(Error::invalid_text(
+            "params.actions",
+            "1 to 10 actions (the venue's batch limit)",
+            &format!("{} actions", actions.len()),
+        ));
+    }
+    let mut out = Vec::with_capacity(actions.len());
+    for (i, item) in actions.iter().enumerate() {
+        let path = format!("params.actions[{i}]");
+        let Value::Object(obj) = item else {
+            return Err(Error::invalid(&path, "an object with a \"type\"", item));
+        };
+        let types = "\"Cancel\" or \"CancelStopOrder\" (case-sensitive)";
+        let op = match obj.get("type") {
+            Some(Value::String(t)) => Op::from_batch_type(t).ok_or_else(|| {
+                Error::invalid(&format!("{path}.type"), types, &Value::from(t.as_str()))
+            })?,
+            Some(v) => return Err(Error::invalid(&format!("{path}.type"), types, v)),
+            None => return Err(Error::missing(&format!("{path}.type"), types)),
+        };
+        let mut fields = obj.clone();
+        fields.shift_remove("type");
+        let f = Fields::new(&fields, &path, allowed_fields(op))?;
+        out.push(operation(op, &f)?);
+    }
+    Ok(out)
+}
+
+/// The signed message for one operation: sorted compact JSON of
+/// `{data, expiry_window, timestamp, type}`, ASCII-only. Pure and key-free.
+pub fn signing_payload(op: &Operation, timestamp: u64, expiry_window: u64) -> Result<String> {
+    // The four header keys are written in their sorted order directly:
+    // data < expiry_window < timestamp < type.
+    let mut out = String::with_capacity(160);
+    out.push_str("{\"data\":");
+    Writer::PYTHON_SORTED.write_object(&op.data, &mut out)?;
+    out.push_str(",\"expiry_window\":");
+    out.push_str(&expiry_window.to_string());
+    out.push_str(",\"timestamp\":");
+    out.push_str(&timestamp.to_string());
+    out.push_str(",\"type\":\"");
+    out.push_str(op.op.type_name());
+    out.push_str("\"}");
+    Ok(out)
+}
+
+/// The Solana off-chain message v0 envelope around `text` (§5): signing domain, version 0,
+/// format 0 (restricted ASCII), u16 little-endian length, the text.
+pub fn offchain_envelope(text: &str) -> Result<Vec<u8>> {
+    let printable = text.bytes().all(|b| (0x20..=0x7e).contains(&b));
+    if !printable || text.len() > MAX_OFFCHAIN_LEN {
+        return Err(Error::new(
+            ErrorCode::ParamsInvalid,
+            Some("signature_type"),
+            format!(
+                "expected a message of at most {MAX_OFFCHAIN_LEN} printable ASCII bytes for \
+                 hardware signing, saw {} bytes",
+                text.len()
+            ),
+        ));
+    }
+    let len = u16::try_from(text.len()).unwrap_or(u16::MAX);
+    let mut out = Vec::with_capacity(20 + text.len());
+    out.extend_from_slice(b"\xffsolana offchain");
+    out.push(0); // header version
+    out.push(0); // format: restricted ASCII
+    out.extend_from_slice(&len.to_le_bytes());
+    out.extend_from_slice(text.as_bytes());
+    Ok(out)
+}
+
+/// Builds the signed envelope for a Pacifica request.
+pub fn build(req: &Request, keys: &Keyring, ctx: &Context<'_>) -> Result<Envelope> {
+    let p = parse(req, ctx)?;
+    let signer = keys.ed25519()?;
+    sign(&p, signer, &req.action, ctx)
+}
+
+/// Signs a validated request with `signer` and assembles the envelope.
+pub fn sign(
+    p: &PacificaRequest,
+    signer: &Ed25519Signer,
+    action: &str,
+    ctx: &Context<'_>,
+) -> Result<Envelope> {
+    let agent = match p.account {
+        Some(acc) if acc != *signer.public_key() => Some(acc),
+        _ => None,
+    };
+    let account = match agent {
+        Some(acc) => base58_32(&acc),
+        None => signer.address().to_owned(),
+    };
+    let mut signed = Vec::with_capacity(p.operations.len());
+    let mut bodies = Vec::with_capacity(p.operations.len());
+    for op in &p.operations {
+        let text = signing_payload(op, p.timestamp, p.expiry_window)?;
+        let (sig, entry) = match p.signature_type {
+            SignatureType::Software => {
+                let sig = base58_64(&signer.sign(text.as_bytes()));
+                let entry = Signed {
+                    scheme: "ed25519".into(),
+                    message: Some(text),
+                    message_hex: None,
+                    signature: sig.clone(),
+                };
+                (Value::from(sig), entry)
+            }
+            SignatureType::Hardware => {
+                let bytes = offchain_envelope(&text)?;
+                let sig = base58_64(&signer.sign(&bytes));
+                let mut obj = Map::new();
+                obj.insert("type".into(), Value::from("hardware"));
+                obj.insert("value".into(), Value::from(sig.as_str()));
+                let entry = Signed {
+                    scheme: "solana-offchain".into(),
+                    message: Some(text),
+                    message_hex: Some(hex::encode(bytes)),
+                    signature: sig,
+                };
+                (Value::Object(obj), entry)
+            }
+        };
+        // Body order as the SDK builds it: account, agent_wallet, signature, timestamp,
+        // expiry_window, then the payload fields. agent_wallet only in agent mode: the
+        // SDK omits it otherwise, never sends null.
+        let mut body = Map::new();
+        body.insert("account".into(), Value::from(account.as_str()));
+        if agent.is_some() {
+            body.insert("agent_wallet".into(), Value::from(signer.address()));
+        }
+        body.insert("signature".into(), sig);
+        body.insert("timestamp".into(), Value::from(p.timestamp));
+        body.insert("expiry_window".into(), Value::from(p.expiry_window));
+        for (k, v) in &op.data {
+            body.insert(k.clone(), v.clone());
+        }
+        bodies.push((op.op, Value::Object(body)));
+        signed.push(entry);
+    }
+    let (ws_key, payload) = if p.batch {
+        let actions: Vec<Value> = bodies
+            .into_iter()
+            .map(|(op, body)| {
+                let mut a = Map::new();
+                a.insert(
+                    "type".into(),
+                    Value::from(op.batch_type().unwrap_or("Cancel")),
+                );
+                a.insert("data".into(), body);
+                Value::Object(a)
+            })
+            .collect();
+        let mut m = Map::new();
+        m.insert("actions".into(), Value::Array(actions));
+        ("batch_orders", Value::Object(m))
+    } else {
+        let (op, body) = bodies.into_iter().next().ok_or_else(|| {
+            Error::new(
+                ErrorCode::ParamsMissing,
+                Some("params"),
+                "no operation to sign",
+            )
+        })?;
+        (op.type_name(), body)
+    };
+    let (method, url, headers, body_value) = match p.transport {
+        Transport::Rest => {
+            let path = match (p.batch, p.operations.first()) {
+                (false, Some(op)) => op.op.rest_path(),
+                _ => "/api/v1/orders/batch",
+            };
+            (
+                Some("POST".to_owned()),
+                format!("{}{path}", p.host),
+                vec![("Content-Type".to_owned(), "application/json".to_owned())],
+                payload,
+            )
+        }
+        Transport::Ws => {
+            let id = p.ws_id.clone().unwrap_or_else(|| ctx.ids.uuid_v4());
+            let mut params = Map::new();
+            params.insert(ws_key.to_owned(), payload);
+            let mut frame = Map::new();
+            frame.insert("id".into(), Value::from(id));
+            frame.insert("params".into(), Value::Object(params));
+            (
+                None,
+                format!("{}/ws", p.host),
+                Vec::new(),
+                Value::Object(frame),
+            )
+        }
+    };
+    Ok(Envelope {
+        airsign: airsign_core::FORMAT_VERSION,
+        venue: "pacifica".into(),
+        action: action.to_owned(),
+        transport: p.transport,
+        method,
+        url,
+        headers: airsign_core::Headers(headers),
+        body: Some(Writer::PYTHON.to_string(&body_value)?),
+        login: None,
+        signer: Some(signer.address().to_owned()),
+        signed,
+        expires_at: Some(p.timestamp + p.expiry_window),
+    })
+}

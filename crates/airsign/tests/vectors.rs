@@ -1,0 +1,496 @@
+//! The vector harness: every case in `vectors/*.jsonl` goes through the same code path as
+//! the CLI (`airsign::sign_request` with a keyring over the case's key text), and every
+//! field of `expected` is checked byte for byte. A field the harness does not know fails
+//! the run, so no expectation is ever skipped silently.
+//!
+//! The same cases are then fed to the built binary (`airsign sign` per case and
+//! `airsign batch` per key) to prove the CLI prints the very same envelopes.
+//!
+//! Reconciliation rule (documented in the README): in a must-fail case, a field the
+//! case's `input` names but its `request` lacks (`account`) is carried into the request.
+//! This exists for `pacifica/err-co-bad-account`, whose generator dropped the bad
+//! `account` from `request`; on the valid cases `request` is used exactly as given.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use airsign_core::{Context, Envelope, FixedClock, SequenceIds};
+use airsign_keys::{Keyring, SecretBytes};
+use serde_json::{Map, Value};
+use sha3::{Digest, Keccak256};
+
+/// The number of cases each reference file must hold: a truncated copy fails.
+const EXPECTED_COUNTS: &[(&str, usize)] = &[
+    ("pacifica.jsonl", 60),
+    ("derive.jsonl", 51),
+    ("mobula.jsonl", 65),
+    ("ripio.jsonl", 32),
+    ("layer1.jsonl", 13),
+];
+
+/// Expected-fields this harness checks (anything else in a case fails the run).
+const KNOWN_FIELDS: &[&str] = &[
+    "error",
+    "signed_message",
+    "signature",
+    "signed_bytes_hex",
+    "body",
+    "body_raw",
+    "body_json",
+    "headers",
+    "endpoint",
+    "signer_address",
+    "rpc",
+    "ws_login_params",
+    "eip191_message_hex",
+    "eip191_hash",
+    "eip191_digest",
+    "signature_parts",
+];
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Fallback clock for requests without a timestamp: inside every test token's validity.
+const DEFAULT_NOW: u64 = 1_700_000_000_000;
+
+struct Case {
+    file: String,
+    name: String,
+    line: usize,
+    request: Map<String, Value>,
+    key_text: String,
+    expected: Map<String, Value>,
+}
+
+fn load_cases() -> Vec<Case> {
+    let dir = root().join("vectors");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "no vector files in {}", dir.display());
+    let mut cases = Vec::new();
+    for path in files {
+        let file = path.file_name().unwrap().to_string_lossy().into_owned();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut n = 0;
+        for (i, line) in text.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            n += 1;
+            let v: Value = serde_json::from_str(line)
+                .unwrap_or_else(|e| panic!("{file}:{}: bad JSON: {e}", i + 1));
+            cases.push(to_case(&file, i + 1, v));
+        }
+        if let Some((_, want)) = EXPECTED_COUNTS.iter().find(|(f, _)| *f == file) {
+            assert_eq!(n, *want, "{file}: expected {want} cases, found {n}");
+        }
+    }
+    cases
+}
+
+fn to_case(file: &str, line: usize, v: Value) -> Case {
+    let Value::Object(mut m) = v else {
+        panic!("{file}:{line}: not an object")
+    };
+    let name = m["name"].as_str().unwrap().to_owned();
+    let Some(Value::Object(mut request)) = m.remove("request") else {
+        panic!("{file}:{line}: no request")
+    };
+    let Some(Value::Object(expected)) = m.remove("expected") else {
+        panic!("{file}:{line}: no expected")
+    };
+    // Pacifica agent cases sign with the agent key on behalf of request.account.
+    let key = match m.get("agent_key") {
+        Some(k @ Value::Object(_)) => k.clone(),
+        _ => m["key"].clone(),
+    };
+    let kind = key["kind"].as_str().unwrap();
+    assert!(
+        [
+            "ed25519-seed-hex",
+            "secp256k1-hex",
+            "hmac-secret",
+            "bearer-token"
+        ]
+        .contains(&kind),
+        "{file}:{line}: unknown key kind {kind}"
+    );
+    let key_text = key["value"].as_str().unwrap().to_owned();
+    if expected.contains_key("error")
+        && !request.contains_key("account")
+        && let Some(acc) = m.get("input").and_then(|i| i.get("account"))
+    {
+        request.insert("account".into(), acc.clone());
+    }
+    Case {
+        file: file.to_owned(),
+        name,
+        line,
+        request,
+        key_text,
+        expected,
+    }
+}
+
+fn keyring(text: &str) -> Keyring {
+    Keyring::new(SecretBytes::new(text.as_bytes().to_vec()))
+}
+
+fn sign(req: &Map<String, Value>, key_text: &str) -> Result<Envelope, airsign_core::Error> {
+    let now = req
+        .get("timestamp")
+        .and_then(Value::as_u64)
+        .unwrap_or(DEFAULT_NOW);
+    let clock = FixedClock(now);
+    let ids = SequenceIds::new(0);
+    let ctx = Context {
+        clock: &clock,
+        ids: &ids,
+    };
+    let text = Value::Object(req.clone()).to_string();
+    airsign::sign_request(&text, &keyring(key_text), &ctx)
+}
+
+/// `expected` value that is one string or a list of strings → the list.
+fn list(v: &Value) -> Vec<Option<String>> {
+    match v {
+        Value::Null => vec![],
+        Value::String(s) => vec![Some(s.clone())],
+        Value::Array(a) => a.iter().map(|x| x.as_str().map(str::to_owned)).collect(),
+        other => panic!("unexpected shape {other}"),
+    }
+}
+
+fn parse_json(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("envelope JSON text invalid: {e}: {text}"))
+}
+
+fn url_path(url: &str) -> &str {
+    let after = url.split_once("://").map_or(url, |(_, r)| r);
+    after.find('/').map_or("/", |i| &after[i..])
+}
+
+fn eip191_bytes(msg: &str) -> Vec<u8> {
+    let mut b = format!("\x19Ethereum Signed Message:\n{}", msg.len()).into_bytes();
+    b.extend_from_slice(msg.as_bytes());
+    b
+}
+
+/// Checks one valid case; returns the list of mismatches.
+fn check_valid(case: &Case, env: &Envelope) -> Vec<String> {
+    let mut errs = Vec::new();
+    let mut fail = |what: &str, want: &dyn std::fmt::Debug, got: &dyn std::fmt::Debug| {
+        errs.push(format!("{what}: want {want:?}, got {got:?}"));
+    };
+    let exp = &case.expected;
+    for k in exp.keys() {
+        if !KNOWN_FIELDS.contains(&k.as_str()) {
+            fail("unknown expected field", k, &"(harness does not check it)");
+        }
+    }
+    if env.airsign != 1 || Some(env.venue.as_str()) != case.request["venue"].as_str() {
+        fail("envelope header", &case.request["venue"], &env.venue);
+    }
+    if Some(env.action.as_str()) != case.request["action"].as_str() {
+        fail("envelope action", &case.request["action"], &env.action);
+    }
+    let rpc_style = exp.contains_key("rpc");
+    // JSON-RPC venues (derive) describe each case over both transports: sign it over
+    // the one the request names, and over ws too for the frame and the login.
+    let ws_env = if rpc_style {
+        let mut r = case.request.clone();
+        r.insert("transport".into(), Value::from("ws"));
+        match sign(&r, &case.key_text) {
+            Ok(e) => Some(e),
+            Err(e) => {
+                fail("ws variant", &"an envelope", &e.to_string());
+                None
+            }
+        }
+    } else {
+        None
+    };
+    let msgs: Vec<Option<&str>> = env.signed.iter().map(|s| s.message.as_deref()).collect();
+    if let Some(v) = exp.get("signed_message") {
+        let want = list(v);
+        let want: Vec<Option<&str>> = want.iter().map(|s| s.as_deref()).collect();
+        if want != msgs {
+            fail("signed_message", &want, &msgs);
+        }
+    }
+    if let Some(v) = exp.get("signature") {
+        let want = list(v);
+        let got: Vec<Option<String>> = env
+            .signed
+            .iter()
+            .map(|s| Some(s.signature.clone()))
+            .collect();
+        if want != got {
+            fail("signature", &want, &got);
+        }
+    }
+    if let Some(v) = exp.get("signed_bytes_hex") {
+        let want = list(v);
+        let got: Vec<Option<String>> = env.signed.iter().map(|s| s.message_hex.clone()).collect();
+        if want != got {
+            fail("signed_bytes_hex", &want, &got);
+        }
+    }
+    if let Some(want) = exp.get("body") {
+        let got = match (&env.body, rpc_style, env.transport) {
+            (None, _, _) => Value::Null,
+            // In JSON-RPC vectors `body` is the params object; on ws it sits in the frame.
+            (Some(b), true, airsign_core::Transport::Ws) => parse_json(b)["params"].clone(),
+            (Some(b), _, _) => parse_json(b),
+        };
+        if *want != got {
+            fail("body", want, &got);
+        }
+    }
+    for raw_field in ["body_raw", "body_json"] {
+        if let Some(want) = exp.get(raw_field) {
+            let got = env.body.clone().unwrap_or_default();
+            if want.as_str() != Some(got.as_str()) {
+                fail(raw_field, want, &got);
+            }
+        }
+    }
+    if let Some(Value::Object(want)) = exp.get("headers") {
+        let want: Vec<(String, String)> = want
+            .iter()
+            .map(|(k, v)| (k.clone(), v.as_str().unwrap_or("<non-string>").to_owned()))
+            .collect();
+        let mut w = want.clone();
+        let mut g = env.headers.0.clone();
+        w.sort();
+        g.sort();
+        if w != g {
+            fail("headers", &want, &env.headers.0);
+        }
+    }
+    if let Some(Value::String(ep)) = exp.get("endpoint") {
+        let mut parts = ep.splitn(3, ' ');
+        let method = parts.next().unwrap_or("");
+        let url = parts.next().unwrap_or("");
+        let frame_method = parts.next();
+        let got_method = env.method.as_deref().unwrap_or("WS");
+        let got_url = if url.starts_with('/') {
+            url_path(&env.url)
+        } else {
+            env.url.as_str()
+        };
+        if method != got_method || url != got_url {
+            fail("endpoint", ep, &format!("{got_method} {}", env.url));
+        }
+        if let Some(fm) = frame_method {
+            let frame = parse_json(env.body.as_deref().unwrap_or("null"));
+            if frame["method"].as_str() != Some(fm) {
+                fail("endpoint frame method", &fm, &frame["method"]);
+            }
+        }
+    }
+    if let Some(want) = exp.get("signer_address")
+        && want.as_str() != env.signer.as_deref()
+    {
+        fail("signer_address", want, &env.signer);
+    }
+    if let Some(ws) = &ws_env {
+        if let Some(want) = exp.get("rpc") {
+            let got = parse_json(ws.body.as_deref().unwrap_or("null"));
+            if *want != got {
+                fail("rpc (ws frame)", want, &got);
+            }
+        }
+        if let Some(want) = exp.get("ws_login_params") {
+            let got = ws.login.as_deref().map(parse_json).unwrap_or(Value::Null);
+            if *want != got["params"] {
+                fail("ws_login_params", want, &got);
+            }
+        }
+    }
+    // EIP-191 audit fields: recomputed from the envelope's signed message, independently
+    // of the signer's own code (keccak here is the harness's own).
+    let first_msg = msgs.first().copied().flatten().unwrap_or("");
+    if let Some(want) = exp.get("eip191_message_hex") {
+        let got = format!("0x{}", hex::encode(eip191_bytes(first_msg)));
+        if want.as_str() != Some(got.as_str()) {
+            fail("eip191_message_hex", want, &got);
+        }
+    }
+    for f in ["eip191_hash", "eip191_digest"] {
+        if let Some(want) = exp.get(f) {
+            let got = format!(
+                "0x{}",
+                hex::encode(Keccak256::digest(eip191_bytes(first_msg)))
+            );
+            if want.as_str() != Some(got.as_str()) {
+                fail(f, want, &got);
+            }
+        }
+    }
+    if let Some(Value::Object(parts)) = exp.get("signature_parts") {
+        let sig = env
+            .signed
+            .first()
+            .map(|s| s.signature.as_str())
+            .unwrap_or("");
+        let hexpart = sig.strip_prefix("0x").unwrap_or("");
+        let ok = hexpart.len() == 130
+            && parts.get("r").and_then(Value::as_str) == Some(&format!("0x{}", &hexpart[..64]))
+            && parts.get("s").and_then(Value::as_str) == Some(&format!("0x{}", &hexpart[64..128]))
+            && parts.get("v").and_then(Value::as_u64)
+                == u64::from_str_radix(&hexpart[128..], 16).ok();
+        if !ok {
+            fail("signature_parts", parts, &sig);
+        }
+    }
+    errs
+}
+
+#[test]
+fn reference_vectors_pass_byte_for_byte() {
+    let cases = load_cases();
+    let mut per_file: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    let mut failures = Vec::new();
+    for case in &cases {
+        let entry = per_file.entry(case.file.clone()).or_default();
+        entry.1 += 1;
+        let result = sign(&case.request, &case.key_text);
+        let problems = match (case.expected.contains_key("error"), result) {
+            (true, Err(_)) => vec![],
+            (true, Ok(env)) => vec![format!(
+                "must be refused ({}), but signed: {}",
+                case.expected["error"],
+                env.to_json_line()
+            )],
+            (false, Err(e)) => vec![format!("refused: {e}")],
+            (false, Ok(env)) => check_valid(case, &env),
+        };
+        if problems.is_empty() {
+            entry.0 += 1;
+        } else {
+            failures.push(format!(
+                "{}:{} {}:\n    {}",
+                case.file,
+                case.line,
+                case.name,
+                problems.join("\n    ")
+            ));
+        }
+    }
+    for (file, (ok, total)) in &per_file {
+        eprintln!("vectors: {file}: {ok}/{total} passed");
+    }
+    assert!(
+        failures.is_empty(),
+        "{} vector case(s) failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+/// Writes `text` to a private temp file (0600) and returns its path.
+fn temp_file(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    let mut f = std::fs::File::create(&p).unwrap();
+    f.write_all(text.as_bytes()).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    p
+}
+
+/// The valid cases whose request pins everything the CLI would otherwise take from the
+/// clock or the id source (the binary runs with the real ones).
+fn pinned(case: &Case) -> bool {
+    let needs_id = case.request.get("transport").and_then(Value::as_str) == Some("ws");
+    !case.expected.contains_key("error")
+        && case.request.contains_key("timestamp")
+        && (!needs_id || case.request.contains_key("id"))
+}
+
+#[test]
+fn cli_sign_and_batch_print_the_same_envelopes() {
+    let bin = env!("CARGO_BIN_EXE_airsign");
+    let dir = tempfile::tempdir().unwrap();
+    let cases = load_cases();
+    let mut by_key: BTreeMap<String, Vec<&Case>> = BTreeMap::new();
+    for case in cases.iter().filter(|c| pinned(c)) {
+        by_key.entry(case.key_text.clone()).or_default().push(case);
+    }
+    let mut checked = 0;
+    for (i, (key, group)) in by_key.iter().enumerate() {
+        let key_path = temp_file(dir.path(), &format!("key{i}"), &format!("{key}\n"));
+        let mut batch_in = String::new();
+        let mut want_lines = Vec::new();
+        for case in group {
+            let req_text = Value::Object(case.request.clone()).to_string();
+            let want = sign(&case.request, &case.key_text).unwrap().to_json_line();
+            // `airsign sign FILE`
+            let req_path = temp_file(dir.path(), "req.json", &req_text);
+            let out = Command::new(bin)
+                .args(["sign", "--key-file"])
+                .arg(&key_path)
+                .arg(&req_path)
+                .env_remove("AIRSIGN_KEY_FILE")
+                .output()
+                .unwrap();
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "{}: {}",
+                case.name,
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert_eq!(
+                String::from_utf8(out.stdout).unwrap(),
+                format!("{want}\n"),
+                "{}",
+                case.name
+            );
+            batch_in.push_str(&req_text);
+            batch_in.push('\n');
+            want_lines.push(want);
+            checked += 1;
+        }
+        // `airsign batch` over all of this key's cases at once.
+        let mut child = Command::new(bin)
+            .args(["batch", "--key-file"])
+            .arg(&key_path)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(batch_in.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let got = String::from_utf8(out.stdout).unwrap();
+        let got: Vec<&str> = got.lines().collect();
+        assert_eq!(got, want_lines);
+    }
+    eprintln!("cli: {checked} pinned valid cases printed identically by sign and batch");
+    assert!(checked > 0);
+}
