@@ -588,3 +588,155 @@ pub fn sign(
         expires_at: Some(p.timestamp + p.expiry_window),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use airsign_core::{FixedClock, SequenceIds};
+    use airsign_keys::SecretBytes;
+
+    /// Test key 1 (seed = SHA-256 of "vector-key-1") and its address.
+    const KEY1: &str = "b46fe82232f5912acec09e955a0b21150fc2e3ccbaf0c1e97aea94c64a8ceac3";
+    const ADDR1: &str = "vwYrjUyZbzW4ysgdveAQTKngA5XPTr8e6aqs2T4QhSj";
+
+    fn run(json: &str) -> Result<Envelope> {
+        let keys = Keyring::new(SecretBytes::new(KEY1.as_bytes().to_vec()));
+        let clock = FixedClock(1_748_970_123_456);
+        let ids = SequenceIds::new(0);
+        let ctx = Context {
+            clock: &clock,
+            ids: &ids,
+        };
+        build(&Request::parse(json)?, &keys, &ctx)
+    }
+
+    fn req(extra: &str, params: &str) -> String {
+        format!(
+            r#"{{"venue":"pacifica","action":"cancel_order","expiry_window":5000{extra},"params":{params}}}"#
+        )
+    }
+
+    #[test]
+    fn clock_and_ids_are_injected() {
+        let env = run(&req(
+            r#","transport":"ws""#,
+            r#"{"symbol":"BTC","order_id":1}"#,
+        ))
+        .unwrap();
+        assert_eq!(env.url, "wss://ws.pacifica.fi/ws");
+        let body = env.body.unwrap();
+        assert!(
+            body.starts_with(
+                r#"{"id":"00000000-0000-4000-8000-000000000001","params":{"cancel_order":{"#
+            ),
+            "{body}"
+        );
+        assert!(body.contains(r#""timestamp":1748970123456"#));
+        assert_eq!(env.expires_at, Some(1_748_970_128_456));
+    }
+
+    #[test]
+    fn environments_and_base_url() {
+        let env = run(&req(
+            r#","environment":"testnet""#,
+            r#"{"symbol":"BTC","order_id":1}"#,
+        ))
+        .unwrap();
+        assert_eq!(env.url, "https://test-api.pacifica.fi/api/v1/orders/cancel");
+        let env = run(&req(
+            r#","base_url":"https://proxy.example/""#,
+            r#"{"symbol":"BTC","order_id":1}"#,
+        ))
+        .unwrap();
+        assert_eq!(env.url, "https://proxy.example/api/v1/orders/cancel");
+        let e = run(&req(
+            r#","base_url":"wss://proxy.example""#,
+            r#"{"symbol":"BTC","order_id":1}"#,
+        ))
+        .unwrap_err();
+        assert_eq!(e.field(), Some("base_url"));
+        let e = run(&req(
+            r#","environment":"devnet""#,
+            r#"{"symbol":"BTC","order_id":1}"#,
+        ))
+        .unwrap_err();
+        assert_eq!(e.field(), Some("environment"));
+    }
+
+    #[test]
+    fn account_equal_to_signer_is_not_agent_mode() {
+        let env = run(&req(
+            &format!(r#","account":"{ADDR1}""#),
+            r#"{"symbol":"BTC","order_id":1}"#,
+        ))
+        .unwrap();
+        assert!(!env.body.unwrap().contains("agent_wallet"));
+    }
+
+    #[test]
+    fn refusals_name_the_field() {
+        let cases = [
+            (req("", r#"{"symbol":"BTC","order_id":1,"price":"1"}"#), "params.price", ErrorCode::RequestUnknownField),
+            (req("", r#"{"symbol":"","order_id":1}"#), "params.symbol", ErrorCode::ParamsInvalid),
+            (req("", r#"{"symbol":"BTC","order_id":null}"#), "params.order_id", ErrorCode::ParamsInvalid),
+            (req(r#","id":"00000000-0000-4000-8000-000000000001""#, r#"{"symbol":"BTC","order_id":1}"#), "id", ErrorCode::RequestUnknownField),
+            (req(r#","transport":"ws","id":42"#, r#"{"symbol":"BTC","order_id":1}"#), "id", ErrorCode::RequestInvalid),
+            (req(r#","wallet":"x""#, r#"{"symbol":"BTC","order_id":1}"#), "wallet", ErrorCode::RequestUnknownField),
+            (req(r#","signature_type":"ledger""#, r#"{"symbol":"BTC","order_id":1}"#), "signature_type", ErrorCode::RequestInvalid),
+            (
+                r#"{"venue":"pacifica","action":"cancel_stop_order","transport":"ws","expiry_window":1,"params":{"symbol":"BTC","order_id":1}}"#.to_owned(),
+                "transport",
+                ErrorCode::RequestUnsupportedTransport,
+            ),
+            (
+                r#"{"venue":"pacifica","action":"batch_orders","expiry_window":1,"params":{"actions":[{"type":"Cancel","symbol":"BTC","order_id":1},{"type":"cancel","symbol":"BTC","order_id":1}]}}"#.to_owned(),
+                "params.actions[1].type",
+                ErrorCode::ParamsInvalid,
+            ),
+            (
+                r#"{"venue":"pacifica","action":"batch_orders","expiry_window":1,"params":{"actions":[{"type":"Cancel","symbol":"BTC","order_id":1.5}]}}"#.to_owned(),
+                "params.actions[0].order_id",
+                ErrorCode::ParamsInvalid,
+            ),
+            (
+                r#"{"venue":"pacifica","action":"batch_orders","expiry_window":1,"params":{"actions":[]}}"#.to_owned(),
+                "params.actions",
+                ErrorCode::ParamsInvalid,
+            ),
+            (
+                r#"{"venue":"pacifica","action":"edit_order","expiry_window":1,"params":{}}"#.to_owned(),
+                "action",
+                ErrorCode::RequestUnknownAction,
+            ),
+        ];
+        for (json, field, code) in cases {
+            let e = run(&json).unwrap_err();
+            assert_eq!(e.field(), Some(field), "{json}: {e}");
+            assert_eq!(e.code(), code, "{json}: {e}");
+        }
+    }
+
+    #[test]
+    fn hardware_message_limit() {
+        // A batch of ten long symbols stays within the limit per action; one oversized
+        // message (a 64-char symbol is fine, so force it through the envelope directly).
+        assert!(offchain_envelope(&"a".repeat(MAX_OFFCHAIN_LEN)).is_ok());
+        assert!(offchain_envelope(&"a".repeat(MAX_OFFCHAIN_LEN + 1)).is_err());
+        assert!(offchain_envelope("tab\there").is_err());
+    }
+
+    #[test]
+    fn signing_payload_is_key_free_and_sorted() {
+        let mut data = Map::new();
+        data.insert("symbol".into(), Value::from("BTC"));
+        data.insert("order_id".into(), Value::from(42069u64));
+        let op = Operation {
+            op: Op::CancelOrder,
+            data,
+        };
+        assert_eq!(
+            signing_payload(&op, 1748970123456, 5000).unwrap(),
+            r#"{"data":{"order_id":42069,"symbol":"BTC"},"expiry_window":5000,"timestamp":1748970123456,"type":"cancel_order"}"#
+        );
+    }
+}

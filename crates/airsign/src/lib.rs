@@ -7,7 +7,9 @@
 
 #![forbid(unsafe_code)]
 
-use std::io::{self, BufRead, Write};
+mod batch;
+
+pub use batch::{BatchOptions, BatchSummary, run_batch};
 
 use airsign_core::{Context, Envelope, Error, ErrorCode, Request, Result};
 use airsign_keys::Keyring;
@@ -61,68 +63,6 @@ pub fn answer_line(line_no: u64, raw: &[u8], keys: &Keyring, ctx: &Context<'_>) 
         Ok(env) => (env.to_json_line(), true),
         Err(e) => (e.to_json_line(Some(line_no)), false),
     }
-}
-
-/// What a batch run did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct BatchSummary {
-    /// Lines answered with an envelope.
-    pub signed: u64,
-    /// Lines answered with an error object.
-    pub refused: u64,
-    /// Whether the run stopped early (`--fail-fast`, or the reader of stdout went away).
-    pub stopped_early: bool,
-}
-
-/// Answers every line of `input` on `out`, one output line per input line, in order,
-/// flushed per line. A bad line becomes an error object with its 1-based `"line"`; the
-/// others still come out, unless `fail_fast` stops the run after the first bad one.
-///
-/// Returns an error only for I/O on `input` or `out`; a closed `out` (broken pipe) ends
-/// the run quietly with `stopped_early`.
-pub fn run_batch<R: BufRead, W: Write>(
-    mut input: R,
-    mut out: W,
-    keys: &Keyring,
-    ctx: &Context<'_>,
-    fail_fast: bool,
-) -> io::Result<BatchSummary> {
-    let mut summary = BatchSummary::default();
-    let mut buf = Vec::with_capacity(1024);
-    let mut line_no = 0u64;
-    loop {
-        buf.clear();
-        if input.read_until(b'\n', &mut buf)? == 0 {
-            break;
-        }
-        line_no += 1;
-        let mut raw = buf.as_slice();
-        raw = raw.strip_suffix(b"\n").unwrap_or(raw);
-        raw = raw.strip_suffix(b"\r").unwrap_or(raw);
-        let (text, ok) = answer_line(line_no, raw, keys, ctx);
-        if ok {
-            summary.signed += 1;
-        } else {
-            summary.refused += 1;
-        }
-        let written = out
-            .write_all(text.as_bytes())
-            .and_then(|()| out.write_all(b"\n"))
-            .and_then(|()| out.flush());
-        match written {
-            Ok(()) => {}
-            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
-                summary.stopped_early = true;
-                return Ok(summary);
-            }
-            Err(e) => return Err(e),
-        }
-        if fail_fast && !ok {
-            summary.stopped_early = true;
-            break;
-        }
-    }
-    Ok(summary)
 }
 
 /// Entry points for the fuzz targets in `fuzz/` and the corpus replay test. Not API.

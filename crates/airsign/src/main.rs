@@ -5,7 +5,7 @@ use std::io::{self, BufReader, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use airsign::{run_batch, sign_request};
+use airsign::{BatchOptions, run_batch, sign_request};
 use airsign_core::{Context, Error, ErrorCode, RandomIds, SystemClock};
 use airsign_keys::{FilePolicy, KeyFile, Keyring, prompt_on_tty, read_password_file};
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -45,6 +45,9 @@ enum Command {
         /// Stop after the first refused line (its error is still printed).
         #[arg(long)]
         fail_fast: bool,
+        /// Signing threads (default: one per core). Output order never depends on it.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+        jobs: Option<u16>,
     },
     /// Print the account (ed25519, base58) or address of a key file.
     #[command(after_help = "Example:\n  airsign pubkey --key-file examples/test-key.json --scheme ed25519\n\n".to_owned() + EXIT_CODES)]
@@ -153,15 +156,27 @@ fn run(cli: Cli) -> u8 {
                 Err(e) => report(&e, None),
             }
         }
-        Command::Batch { keys, fail_fast } => {
+        Command::Batch {
+            keys,
+            fail_fast,
+            jobs,
+        } => {
             let keyring = match load_keys(&keys) {
                 Ok(k) => k,
                 Err(e) => return report(&e, None),
             };
-            let stdin = io::stdin().lock();
+            // Stdin itself (not its lock) is Send: the batch reader runs on its own thread.
+            let input = BufReader::with_capacity(1 << 16, io::stdin());
             let stdout = io::stdout().lock();
-            let input = BufReader::with_capacity(1 << 16, stdin);
-            match run_batch(input, stdout, &keyring, &ctx, fail_fast) {
+            let mut opts = BatchOptions {
+                fail_fast,
+                ..BatchOptions::default()
+            };
+            if let Some(n) = jobs {
+                opts.jobs = usize::from(n);
+            }
+            let stdout = io::BufWriter::with_capacity(1 << 16, stdout);
+            match run_batch(input, stdout, &keyring, &ctx, opts) {
                 Ok(s) => {
                     if s.refused > 0 {
                         eprintln!(

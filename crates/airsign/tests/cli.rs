@@ -1,6 +1,8 @@
 //! CLI behaviour, run against the built binary as a user would run it: the README's
 //! example, batch with bad lines among good ones, exit codes, key-file permissions.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -304,4 +306,44 @@ fn broken_key_files_never_echo_key_material() {
         assert!(!all.contains("5ec7e7"), "{all}");
         assert!(!all.contains("99,99"), "{all}");
     }
+}
+
+#[test]
+fn batch_answers_each_line_before_the_input_ends() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().unwrap();
+    let key = private_key(dir.path());
+    let good: Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("examples/cancel-order.json")).unwrap(),
+    )
+    .unwrap();
+    let mut child = airsign()
+        .args(["batch", "--jobs", "2", "--key-file"])
+        .arg(&key)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            if tx.send(line.unwrap()).is_err() {
+                break;
+            }
+        }
+    });
+    for round in 0..3 {
+        writeln!(stdin, "{good}").unwrap();
+        stdin.flush().unwrap();
+        // The answer must arrive while stdin is still open.
+        let answer = rx
+            .recv_timeout(std::time::Duration::from_secs(20))
+            .unwrap_or_else(|_| panic!("round {round}: no answer before EOF"));
+        assert!(answer.contains("\"signed\""), "{answer}");
+    }
+    drop(stdin);
+    assert_eq!(child.wait().unwrap().code(), Some(0));
 }
