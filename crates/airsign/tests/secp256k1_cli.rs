@@ -5,6 +5,8 @@
 //! The keystores are `crates/airsign-keys/tests/data/vector-key-1.*.json`, made outside
 //! airsign (see `make_keystores.py` there) from SHA-256("vector-key-1").
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
