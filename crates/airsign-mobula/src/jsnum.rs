@@ -135,3 +135,24 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod props {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// What JavaScript prints for a double reads back as the same double, and is
+        /// accepted unchanged.
+        #[test]
+        fn printed_doubles_round_trip(bits in any::<u64>()) {
+            let f = f64::from_bits(bits);
+            prop_assume!(f.is_finite());
+            let text = format_double(f);
+            let back: f64 = text.parse().unwrap();
+            prop_assert!(back == f || (back == 0.0 && f == 0.0));
+            prop_assert_eq!(js_text(&text), Some(text.clone()));
+        }
+    }
+}

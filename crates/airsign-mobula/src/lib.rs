@@ -212,7 +212,9 @@ pub fn parse(req: &Request, ctx: &Context<'_>) -> Result<MobulaRequest> {
         Action::EditOrder => check_edit(&f)?,
         Action::UpdateMargin => check_margin(&f)?,
         Action::Withdraw | Action::Deposit => {
-            dex(&f)?;
+            // One version of the docs says Lighter only, another does not say: refuse
+            // Gains rather than sign what the venue may not offer.
+            lighter_only(&f, action)?;
             req_str(&f, "chainId")?;
             if action == Action::Deposit {
                 req_str(&f, "originChainId")?;
@@ -220,13 +222,7 @@ pub fn parse(req: &Request, ctx: &Context<'_>) -> Result<MobulaRequest> {
             amount_usdc(&f)?;
         }
         Action::CreateAccount => {
-            if dex(&f)? != Dex::Lighter {
-                return Err(f.invalid(
-                    "dex",
-                    "\"lighter\" (create-account is Lighter only)",
-                    &Value::from("gains"),
-                ));
-            }
+            lighter_only(&f, action)?;
             req_str(&f, "chainId")?;
             for name in ["accountIndex", "apiKeyIndex"] {
                 js_index(&f, name)?;
@@ -282,6 +278,18 @@ fn dex(f: &Fields<'_>) -> Result<Dex> {
     }
 }
 
+/// `dex` must be `lighter` for `action`.
+fn lighter_only(f: &Fields<'_>, action: Action) -> Result<()> {
+    match dex(f)? {
+        Dex::Lighter => Ok(()),
+        Dex::Gains => Err(f.invalid(
+            "dex",
+            &format!("\"lighter\" ({} is Lighter only)", action.name()),
+            &Value::from("gains"),
+        )),
+    }
+}
+
 /// A present, non-empty string.
 fn req_str<'a>(f: &Fields<'a>, name: &str) -> Result<&'a str> {
     opt_str(f, name)?.ok_or_else(|| f.missing(name, "a non-empty string"))
@@ -294,7 +302,7 @@ fn opt_str<'a>(f: &Fields<'a>, name: &str) -> Result<Option<&'a str>> {
         Some(Value::String(s)) if !s.is_empty() => Ok(Some(s)),
         Some(v) => Err(f.invalid(
             name,
-            "a non-empty string (omit the field instead of null)",
+            "a non-empty string (an absent field is omitted, never null or \"\")",
             v,
         )),
     }
