@@ -11,7 +11,7 @@
 //! object carrying its 1-based line number.
 
 use std::collections::BTreeMap;
-use std::io::{self, BufRead, Write};
+use std::io::{self, BufRead, BufReader, Read, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 
@@ -102,8 +102,8 @@ fn answer_chunk(chunk: &Chunk, keys: &Keyring, ctx: &Context<'_>) -> Answered {
 }
 
 /// Reads the next chunk; `None` at end of input.
-fn read_chunk<R: BufRead>(
-    input: &mut R,
+fn read_chunk<R: Read>(
+    input: &mut BufReader<R>,
     seq: u64,
     first_line: u64,
     opts: &BatchOptions,
@@ -119,8 +119,9 @@ fn read_chunk<R: BufRead>(
         if ends.len() >= opts.chunk_lines || data.len() >= opts.chunk_bytes {
             break;
         }
-        // Nothing more buffered: hand over what we have rather than wait on the producer.
-        if input.fill_buf()?.is_empty() {
+        // Nothing more buffered: hand over what we have rather than wait on the producer
+        // (asking the reader for more here would block until it writes again).
+        if input.buffer().is_empty() {
             break;
         }
     }
@@ -170,18 +171,19 @@ fn write_answered<W: Write>(
     Ok(!stop)
 }
 
-/// Answers every line of `input` on `out`: one output line per input line, in input
+/// Answers every line of `input` (read in large buffered blocks) on `out`: one output line per input line, in input
 /// order, each an envelope or an error object with its `"line"`.
 ///
 /// Returns an error only for I/O on `input` or `out`; a closed `out` (broken pipe) ends
 /// the run quietly with `stopped_early`.
-pub fn run_batch<R: BufRead + Send, W: Write>(
-    mut input: R,
+pub fn run_batch<R: Read + Send, W: Write>(
+    input: R,
     mut out: W,
     keys: &Keyring,
     ctx: &Context<'_>,
     opts: BatchOptions,
 ) -> io::Result<BatchSummary> {
+    let mut input = BufReader::with_capacity(1 << 16, input);
     let mut summary = BatchSummary::default();
     let jobs = opts.jobs.max(1);
     if jobs == 1 {
@@ -203,7 +205,9 @@ pub fn run_batch<R: BufRead + Send, W: Write>(
     let max_in_flight = 2 * jobs + 2;
     let stop = AtomicBool::new(false);
     let (work_tx, work_rx) = mpsc::sync_channel::<Chunk>(jobs);
-    let work_rx = std::sync::Mutex::new(work_rx);
+    // The workers own the receiver: when the last one exits, a reader blocked on a full
+    // queue gets an error instead of waiting forever.
+    let work_rx = std::sync::Arc::new(std::sync::Mutex::new(work_rx));
     let (done_tx, done_rx) = mpsc::channel::<Answered>();
     let (token_tx, token_rx) = mpsc::sync_channel::<()>(max_in_flight);
     for _ in 0..max_in_flight {
@@ -213,7 +217,7 @@ pub fn run_batch<R: BufRead + Send, W: Write>(
         // Workers.
         for _ in 0..jobs {
             let done_tx = done_tx.clone();
-            let work_rx = &work_rx;
+            let work_rx = std::sync::Arc::clone(&work_rx);
             s.spawn(move || {
                 loop {
                     let next = match work_rx.lock() {
@@ -228,6 +232,7 @@ pub fn run_batch<R: BufRead + Send, W: Write>(
             });
         }
         drop(done_tx);
+        drop(work_rx);
         // Reader.
         let stop_ref = &stop;
         let reader = s.spawn(move || -> io::Result<u64> {

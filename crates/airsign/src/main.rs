@@ -1,7 +1,7 @@
 //! `airsign`: builds canonical, signed cancel requests offline and prints them as
 //! ready-to-send JSON envelopes. It never opens a network connection.
 
-use std::io::{self, BufReader, Read, Write};
+use std::io::{self, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -166,7 +166,7 @@ fn run(cli: Cli) -> u8 {
                 Err(e) => return report(&e, None),
             };
             // Stdin itself (not its lock) is Send: the batch reader runs on its own thread.
-            let input = BufReader::with_capacity(1 << 16, io::stdin());
+            let input = io::stdin();
             let stdout = io::stdout().lock();
             let mut opts = BatchOptions {
                 fail_fast,
