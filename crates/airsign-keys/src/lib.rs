@@ -1,23 +1,31 @@
 //! airsign keys: key material and the signers built from it.
 //!
 //! Everything secret in airsign lives here and nowhere else: reading key files into
-//! zeroizing buffers, checking their permissions, parsing the key formats users hold, and
-//! signing. Secret types are not `Clone`, print nothing secret in `Debug`, and zeroize on
-//! drop. Errors built here name the file and the format, never a byte of the key.
+//! zeroizing buffers, checking their permissions, parsing the key formats users hold
+//! (Solana keypairs, hex keys, Ethereum keystores), and signing. Secret types are not
+//! `Clone`, print nothing secret in `Debug`, and zeroize on drop. Errors built here name
+//! the file and the format, never a byte of the key.
 //!
 //! Venue crates never see key bytes: they ask a [`Keyring`] for the signer their scheme
-//! needs ([`Keyring::ed25519`], [`Keyring::hmac_secret`],
-//! [`Keyring::bearer_token`], …), which parses the key file once on first use.
+//! needs ([`Keyring::ed25519`], [`Keyring::secp256k1`], [`Keyring::hmac_secret`],
+//! [`Keyring::bearer_token`]), which parses the key file once on first use. The key-free
+//! Ethereum pieces (Keccak, EIP-191, EIP-55, recovery) are in [`eth`].
 #![forbid(unsafe_code)]
 
 mod bearer;
 mod ed25519;
+pub mod eth;
 mod hmac_secret;
 mod keyring;
+pub mod keystore;
+mod password;
+mod secp256k1;
 mod secret;
 
 pub use bearer::{BearerToken, TokenShape};
 pub use ed25519::{Ed25519Signer, base58_32, base58_64, decode_base58_32};
 pub use hmac_secret::HmacSigner;
 pub use keyring::Keyring;
+pub use password::{PasswordFile, PasswordSource, prompt_on_tty, read_password_file};
+pub use secp256k1::{Secp256k1KeyKind, Secp256k1Signer};
 pub use secret::{FilePolicy, KeyFile, SecretBytes};

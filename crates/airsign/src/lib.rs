@@ -15,7 +15,7 @@ use airsign_core::{Context, Envelope, Error, ErrorCode, Request, Result};
 use airsign_keys::Keyring;
 
 /// The venues airsign knows, as named in requests.
-pub const VENUES: &[&str] = &["pacifica", "ripio", "layer1"];
+pub const VENUES: &[&str] = &["pacifica", "derive", "mobula", "ripio", "layer1"];
 
 /// Parses one request (JSON text) and builds its signed envelope.
 pub fn sign_request(text: &str, keys: &Keyring, ctx: &Context<'_>) -> Result<Envelope> {
@@ -27,6 +27,8 @@ pub fn sign_request(text: &str, keys: &Keyring, ctx: &Context<'_>) -> Result<Env
 pub fn sign_parsed(req: &Request, keys: &Keyring, ctx: &Context<'_>) -> Result<Envelope> {
     match req.venue.as_str() {
         "pacifica" => airsign_pacifica::build(req, keys, ctx),
+        "derive" => airsign_derive::build(req, keys, ctx),
+        "mobula" => airsign_mobula::build(req, keys, ctx),
         "ripio" => airsign_ripio::build(req, keys, ctx),
         "layer1" => airsign_layer1::build(req, keys, ctx),
         other => Err(Error::new(

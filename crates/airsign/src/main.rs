@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use airsign::{BatchOptions, run_batch, sign_request};
 use airsign_core::{Context, Error, ErrorCode, RandomIds, SystemClock};
-use airsign_keys::{FilePolicy, KeyFile, Keyring};
+use airsign_keys::{FilePolicy, KeyFile, Keyring, prompt_on_tty, read_password_file};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 const EXIT_CODES: &str = "\
@@ -107,7 +107,26 @@ fn load_keys(args: &KeyArgs) -> Result<Keyring, Error> {
     if let Some(w) = &file.warning {
         eprintln!("airsign: warning: {w}");
     }
-    Ok(Keyring::new(file.bytes))
+    // The password is only asked for if a secp256k1 venue meets an encrypted keystore:
+    // from the password file when one is named, else on the terminal (never stdin, which
+    // may carry the requests); with neither, the keyring's request fails at once.
+    let keyring = Keyring::new(file.bytes);
+    Ok(match &args.password_file {
+        Some(pw_path) => {
+            let pw_path = pw_path.clone();
+            keyring.with_password_source(move || {
+                let f = read_password_file(&pw_path, policy)?;
+                if let Some(w) = &f.warning {
+                    eprintln!("airsign: warning: {w}");
+                }
+                Ok(f.password)
+            })
+        }
+        None => {
+            let prompt = format!("airsign: password for keystore {}: ", path.display());
+            keyring.with_password_source(move || prompt_on_tty(&prompt))
+        }
+    })
 }
 
 fn run(cli: Cli) -> u8 {
@@ -192,11 +211,7 @@ fn run(cli: Cli) -> u8 {
             };
             let address = match scheme {
                 Scheme::Ed25519 => keyring.ed25519().map(|s| s.address().to_owned()),
-                Scheme::Secp256k1 => Err(Error::new(
-                    ErrorCode::KeyInvalid,
-                    Some("scheme"),
-                    "secp256k1 keys are not supported yet",
-                )),
+                Scheme::Secp256k1 => keyring.secp256k1().map(|s| s.address().to_checksum()),
             };
             match address {
                 Ok(a) => {
