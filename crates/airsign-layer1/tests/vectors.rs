@@ -1,14 +1,13 @@
 //! Layer1 reference vectors (`vectors/layer1.jsonl`, an unchanged copy of
 //! `shared/vectors/layer1.jsonl`), run through this crate directly. The workspace harness
-//! runs the same file through the CLI's code path; this one also pins the error code and
-//! field for each refusal reason, and that the token appears in the Authorization header
+//! runs the same file through the CLI's code path; this one also pins that the token appears in the Authorization header
 //! and nowhere else in the envelope.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::PathBuf;
 
-use airsign_core::{Context, Envelope, ErrorCode, FixedClock, Request, SequenceIds};
+use airsign_core::{Context, Envelope, FixedClock, Request, SequenceIds};
 use airsign_keys::{Keyring, SecretBytes};
 use serde::Deserialize;
 use serde_json::Value;
@@ -76,20 +75,10 @@ fn every_reference_vector() {
         let exp = &case.expected;
         let name = &case.name;
         if let Some(reason) = exp.get("error") {
-            let e = run(&case).err().unwrap_or_else(|| panic!("{name}: built"));
-            let (code, field) = match reason.as_str().unwrap() {
-                "empty_bearer_token" | "token_has_bearer_prefix" | "invalid_bearer_token_chars" => {
-                    (ErrorCode::KeyInvalid, "key_file")
-                }
-                "invalid_conversion_id_uuid" => (ErrorCode::ParamsInvalid, "params.conversion_id"),
-                "missing_conversion_id" => (ErrorCode::ParamsMissing, "params.conversion_id"),
-                "unknown_environment" => (ErrorCode::RequestInvalid, "environment"),
-                other => panic!("{name}: unknown reason {other}"),
-            };
-            assert_eq!((e.code(), e.field()), (code, Some(field)), "{name}: {e}");
-            if !case.key.value.is_empty() {
-                assert!(!e.to_string().contains(&case.key.value), "{name}: {e}");
-            }
+            // Why it is refused (code and field), and that the error text holds no key,
+            // is pinned for every venue in vectors/refusals.tsv by the workspace harness.
+            assert!(reason.is_string(), "{name}");
+            run(&case).err().unwrap_or_else(|| panic!("{name}: built"));
             refused += 1;
             continue;
         }

@@ -6,6 +6,11 @@
 //! The same cases are then fed to the built binary (`airsign sign` per case and
 //! `airsign batch` per key) to prove the CLI prints the very same envelopes.
 //!
+//! A must-fail case passes only when it is refused for its own reason: the error code and
+//! field recorded for it in `vectors/refusals.tsv` (our own file beside the reference
+//! copies), and its error text must not contain the case's key. Every must-fail case
+//! needs a row there, and every row must match a case.
+//!
 //! Reconciliation rule (documented in the README): in a must-fail case, a field the
 //! case's `input` names but its `request` lacks (`account`) is carried into the request.
 //! This exists for `pacifica/err-co-bad-account`, whose generator dropped the bad
@@ -61,6 +66,7 @@ const DEFAULT_NOW: u64 = 1_700_000_000_000;
 
 struct Case {
     file: String,
+    venue: String,
     name: String,
     line: usize,
     request: Map<String, Value>,
@@ -134,6 +140,7 @@ fn to_case(file: &str, line: usize, v: Value) -> Case {
     }
     Case {
         file: file.to_owned(),
+        venue: m["venue"].as_str().unwrap().to_owned(),
         name,
         line,
         request,
@@ -355,9 +362,60 @@ fn check_valid(case: &Case, env: &Envelope) -> Vec<String> {
     errs
 }
 
+/// `vectors/refusals.tsv`: (venue, case name) → (error code, field).
+fn refusal_reasons() -> BTreeMap<(String, String), (String, String)> {
+    let text = std::fs::read_to_string(root().join("vectors/refusals.tsv")).unwrap();
+    let mut out = BTreeMap::new();
+    for line in text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+    {
+        let cols: Vec<&str> = line.split('\t').collect();
+        assert_eq!(cols.len(), 4, "refusals.tsv: bad row {line:?}");
+        let key = (cols[0].to_owned(), cols[1].to_owned());
+        let dup = out.insert(key, (cols[2].to_owned(), cols[3].to_owned()));
+        assert!(dup.is_none(), "refusals.tsv: duplicate row {line:?}");
+    }
+    out
+}
+
+/// Checks a refusal against its recorded reason; returns the list of mismatches.
+fn check_refusal(
+    case: &Case,
+    e: &airsign_core::Error,
+    reasons: &BTreeMap<(String, String), (String, String)>,
+) -> Vec<String> {
+    let mut errs = Vec::new();
+    match reasons.get(&(case.venue.clone(), case.name.clone())) {
+        None => errs.push("no row in vectors/refusals.tsv for this must-fail case".to_owned()),
+        Some((code, field)) => {
+            let got = (e.code().as_str(), e.field().unwrap_or("-"));
+            if got != (code.as_str(), field.as_str()) {
+                errs.push(format!(
+                    "refused for another reason: want {code} at {field}, got {e}"
+                ));
+            }
+        }
+    }
+    if !case.key_text.is_empty() && e.to_string().contains(&case.key_text) {
+        errs.push("the error text contains the key".to_owned());
+    }
+    errs
+}
+
 #[test]
 fn reference_vectors_pass_byte_for_byte() {
     let cases = load_cases();
+    let reasons = refusal_reasons();
+    let must_fail = cases.iter().filter(|c| c.expected.contains_key("error"));
+    for (venue, name) in reasons.keys() {
+        assert!(
+            must_fail
+                .clone()
+                .any(|c| &c.venue == venue && &c.name == name),
+            "refusals.tsv: row {venue}/{name} matches no must-fail case"
+        );
+    }
     let mut per_file: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     let mut failures = Vec::new();
     for case in &cases {
@@ -365,7 +423,7 @@ fn reference_vectors_pass_byte_for_byte() {
         entry.1 += 1;
         let result = sign(&case.request, &case.key_text);
         let problems = match (case.expected.contains_key("error"), result) {
-            (true, Err(_)) => vec![],
+            (true, Err(e)) => check_refusal(case, &e, &reasons),
             (true, Ok(env)) => vec![format!(
                 "must be refused ({}), but signed: {}",
                 case.expected["error"],
