@@ -8,11 +8,21 @@ use crate::{Error, ErrorCode, Result};
 
 /// True for a UUID in canonical lowercase 8-4-4-4-12 hex form.
 pub fn is_canonical_uuid(s: &str) -> bool {
+    uuid_shape(s, |c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c))
+}
+
+/// True for a UUID in 8-4-4-4-12 hex form, digits in either case (venues whose own
+/// examples use upper case).
+pub fn is_uuid(s: &str) -> bool {
+    uuid_shape(s, |c| c.is_ascii_hexdigit())
+}
+
+fn uuid_shape(s: &str, hex: impl Fn(u8) -> bool) -> bool {
     let b = s.as_bytes();
     b.len() == 36
         && b.iter().enumerate().all(|(i, &c)| match i {
             8 | 13 | 18 | 23 => c == b'-',
-            _ => c.is_ascii_digit() || (b'a'..=b'f').contains(&c),
+            _ => hex(c),
         })
 }
 
@@ -178,5 +188,10 @@ mod tests {
         assert!(!is_canonical_uuid("79F948FD-7556-4066-A128-083F3EA49322"));
         assert!(!is_canonical_uuid("{79f948fd-7556-4066-a128-083f3ea49322}"));
         assert!(!is_canonical_uuid("79f948fd-7556-4066-a128-083f3ea4932g"));
+        assert!(is_uuid("79F948FD-7556-4066-A128-083F3EA49322"));
+        assert!(is_uuid("79f948fd-7556-4066-a128-083f3ea49322"));
+        assert!(!is_uuid("{79f948fd-7556-4066-a128-083f3ea49322}"));
+        assert!(!is_uuid("79f948fd-7556-4066-a128-083f3ea4932g"));
+        assert!(!is_uuid("79f948fd7556-4066-a128-083f3ea49322-"));
     }
 }

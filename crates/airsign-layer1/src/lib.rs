@@ -18,7 +18,7 @@
 //! adds the token. This crate does no I/O.
 #![forbid(unsafe_code)]
 
-use airsign_core::validate::Fields;
+use airsign_core::validate::{Fields, is_uuid};
 use airsign_core::{Context, Envelope, Error, Headers, Request, Result, Transport};
 use airsign_keys::{BearerToken, Keyring};
 use serde_json::Value;
@@ -138,7 +138,7 @@ impl CancelConversion {
                     "the conversion's UUID (missing_conversion_id)",
                 ));
             }
-            Some(Value::String(s)) if is_uuid_any_case(s) => s.clone(),
+            Some(Value::String(s)) if is_uuid(s) => s.clone(),
             // A UUID check, not an escape: the id is interpolated into the path, and
             // `../estimate` or `x?y` must never reach it.
             Some(v) => {
@@ -185,16 +185,6 @@ impl CancelConversion {
             expires_at: token.expires_at_ms(),
         })
     }
-}
-
-/// 8-4-4-4-12 hex digits, either case (one reference vector uses upper case).
-fn is_uuid_any_case(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() == 36
-        && b.iter().enumerate().all(|(i, &c)| match i {
-            8 | 13 | 18 | 23 => c == b'-',
-            _ => c.is_ascii_hexdigit(),
-        })
 }
 
 #[cfg(test)]

@@ -24,7 +24,7 @@
 #![forbid(unsafe_code)]
 
 use airsign_core::json::Writer;
-use airsign_core::validate::{Fields, value_u64};
+use airsign_core::validate::{Fields, is_uuid, value_u64};
 use airsign_core::{
     Context, Envelope, Error, ErrorCode, Headers, Request, Result, Signed, Transport,
 };
@@ -157,7 +157,7 @@ impl OrderRef {
                  params.external_id (your id given at creation) (missing_id_or_external_id)",
             )),
             (Some(v), None) => match v {
-                Value::String(s) if is_uuid_any_case(s) => Ok(Self::Id(s.clone())),
+                Value::String(s) if is_uuid(s) => Ok(Self::Id(s.clone())),
                 _ => Err(params.invalid(
                     "id",
                     "a Ripio order id: a UUID in 8-4-4-4-12 hex form, any case \
@@ -731,16 +731,6 @@ fn kind_of(v: &Value) -> String {
         Value::Object(_) => "an object",
     }
     .to_owned()
-}
-
-/// 8-4-4-4-12 hex digits, either case (Ripio's examples use upper case).
-fn is_uuid_any_case(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() == 36
-        && b.iter().enumerate().all(|(i, &c)| match i {
-            8 | 13 | 18 | 23 => c == b'-',
-            _ => c.is_ascii_hexdigit(),
-        })
 }
 
 /// Toolkit policy (ripio.md §4.3): 1–64 of `[A-Za-z0-9._:-]`, a set every JSON serializer
