@@ -3,40 +3,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Stdio;
 
+use common::{airsign, root, run_with_stdin, set_mode};
 use serde_json::Value;
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn airsign() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_airsign"));
-    c.current_dir(root())
-        .env_remove("AIRSIGN_KEY_FILE")
-        .env_remove("AIRSIGN_PASSWORD_FILE");
-    c
-}
-
-fn run_with_stdin(mut cmd: Command, input: &[u8]) -> Output {
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let data = input.to_vec();
-    let writer = std::thread::spawn(move || {
-        let _ = stdin.write_all(&data);
-    });
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap();
-    out
-}
 
 /// A private (0600) copy of the README test key.
 fn private_key(dir: &Path) -> PathBuf {
@@ -44,16 +18,6 @@ fn private_key(dir: &Path) -> PathBuf {
     std::fs::copy(root().join("examples/TEST-KEY-readme.json"), &p).unwrap();
     set_mode(&p, 0o600);
     p
-}
-
-fn set_mode(p: &Path, mode: u32) {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).unwrap();
-    }
-    #[cfg(not(unix))]
-    let _ = (p, mode);
 }
 
 /// The fenced block after the "Quick start" heading, and the first ```json block after it.

@@ -7,9 +7,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::io::Write;
+mod common;
+
+use common::{airsign, private_file, run_with_stdin};
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -29,41 +32,6 @@ fn data(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// Writes a 0600 file.
-fn private_file(dir: &Path, name: &str, contents: &[u8]) -> PathBuf {
-    let p = dir.join(name);
-    std::fs::write(&p, contents).unwrap();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)).unwrap();
-    }
-    p
-}
-
-fn airsign() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_airsign"));
-    c.env_remove("AIRSIGN_KEY_FILE")
-        .env_remove("AIRSIGN_PASSWORD_FILE");
-    c
-}
-
-fn run(mut cmd: Command, input: &str) -> Output {
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
-
 struct Files {
     _dir: tempfile::TempDir,
     hex: PathBuf,
@@ -77,9 +45,9 @@ fn files() -> Files {
     let read = |n: &str| std::fs::read(data(n)).unwrap();
     Files {
         hex: private_file(dir.path(), "key.hex", format!("0x{KEY1_HEX}\n").as_bytes()),
-        scrypt: private_file(dir.path(), "ks1.json", &read("vector-key-1.scrypt.json")),
-        pbkdf2: private_file(dir.path(), "ks2.json", &read("vector-key-1.pbkdf2.json")),
-        password: private_file(dir.path(), "pw", &read("vector-key-1.password")),
+        scrypt: private_file(dir.path(), "ks1.json", read("vector-key-1.scrypt.json")),
+        pbkdf2: private_file(dir.path(), "ks2.json", read("vector-key-1.pbkdf2.json")),
+        password: private_file(dir.path(), "pw", read("vector-key-1.password")),
         _dir: dir,
     }
 }
@@ -90,7 +58,7 @@ fn keystore_signs_exactly_like_the_hex_key() {
     for req in REQUESTS {
         let mut hex = airsign();
         hex.args(["sign", "--key-file"]).arg(&f.hex).arg("-");
-        let want = run(hex, req);
+        let want = run_with_stdin(hex, req.as_bytes());
         assert_eq!(want.status.code(), Some(0), "{req}");
         let want = String::from_utf8(want.stdout).unwrap();
         assert!(want.contains(KEY1_ADDRESS));
@@ -102,7 +70,7 @@ fn keystore_signs_exactly_like_the_hex_key() {
                 .arg("--password-file")
                 .arg(&f.password)
                 .arg("-");
-            let got = run(cmd, req);
+            let got = run_with_stdin(cmd, req.as_bytes());
             assert_eq!(
                 got.status.code(),
                 Some(0),
@@ -115,7 +83,7 @@ fn keystore_signs_exactly_like_the_hex_key() {
             cmd.arg("sign")
                 .env("AIRSIGN_KEY_FILE", ks)
                 .env("AIRSIGN_PASSWORD_FILE", &f.password);
-            let got = run(cmd, req);
+            let got = run_with_stdin(cmd, req.as_bytes());
             assert_eq!(String::from_utf8(got.stdout).unwrap(), want, "{req}");
         }
     }
@@ -127,13 +95,13 @@ fn batch_decrypts_once_and_matches_the_hex_key() {
     let input = REQUESTS.join("\n") + "\n";
     let mut hex = airsign();
     hex.args(["batch", "--key-file"]).arg(&f.hex);
-    let want = run(hex, &input);
+    let want = run_with_stdin(hex, input.as_bytes());
     let mut ks = airsign();
     ks.args(["batch", "--key-file"])
         .arg(&f.scrypt)
         .arg("--password-file")
         .arg(&f.password);
-    let got = run(ks, &input);
+    let got = run_with_stdin(ks, input.as_bytes());
     assert_eq!(got.status.code(), Some(0));
     assert_eq!(got.stdout, want.stdout);
     assert_eq!(String::from_utf8(got.stdout).unwrap().lines().count(), 3);
@@ -153,7 +121,7 @@ fn pubkey_secp256k1() {
         if let Some(pw) = pw {
             cmd.arg("--password-file").arg(pw);
         }
-        let out = run(cmd, "");
+        let out = run_with_stdin(cmd, "".as_bytes());
         assert_eq!(out.status.code(), Some(0));
         let v: Value = serde_json::from_slice(&out.stdout).unwrap();
         assert_eq!(v["address"], KEY1_ADDRESS);
@@ -172,7 +140,7 @@ fn wrong_password_is_key_bad_password() {
         .arg("--password-file")
         .arg(&wrong)
         .arg("-");
-    let out = run(cmd, REQUESTS[0]);
+    let out = run_with_stdin(cmd, REQUESTS[0].as_bytes());
     assert_eq!(out.status.code(), Some(1));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["error"]["code"], "key.bad_password");
@@ -205,7 +173,7 @@ fn keystore_without_password_or_terminal_fails_at_once() {
         .arg(&f.scrypt)
         .arg("-");
     let start = Instant::now();
-    let out = run(cmd, REQUESTS[0]);
+    let out = run_with_stdin(cmd, REQUESTS[0].as_bytes());
     assert!(start.elapsed() < Duration::from_secs(5));
     assert_eq!(out.status.code(), Some(1));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -220,7 +188,7 @@ fn keystore_without_password_or_terminal_fails_at_once() {
     let mut cmd = airsign();
     cmd.args(["pubkey", "--scheme", "ed25519", "--key-file"])
         .arg(&f.scrypt);
-    let out = run(cmd, "");
+    let out = run_with_stdin(cmd, "".as_bytes());
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["error"]["code"], "key.invalid");
 }

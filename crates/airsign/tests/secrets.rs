@@ -11,29 +11,15 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+mod common;
+
+use std::path::Path;
 
 use serde_json::Value;
 
 const RIPIO_SECRET: &str = "Ripio-SECRET-q8Zr2vKx7Lm4Np0Tw9";
 const LAYER1_TOKEN: &str = "L1-TOKEN-w3Jd8sXq5Rv1Ha6Ky2Pz.Mn7";
 const API_TOKEN: &str = "api-token-Gf4Ts9Xe";
-
-fn write_private(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let p = dir.join(name);
-    std::fs::File::create(&p)
-        .unwrap()
-        .write_all(text.as_bytes())
-        .unwrap();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)).unwrap();
-    }
-    p
-}
 
 struct Run {
     code: Option<i32>,
@@ -42,20 +28,9 @@ struct Run {
 }
 
 fn airsign(args: &[&str], key: &Path, stdin: &str) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_airsign"))
-        .args(args)
-        .arg("--key-file")
-        .arg(key)
-        .env_remove("AIRSIGN_KEY_FILE")
-        .env_remove("AIRSIGN_PASSWORD_FILE")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // The binary may exit before reading stdin (a bad key file is refused first).
-    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
-    let out = child.wait_with_output().unwrap();
+    let mut cmd = common::airsign();
+    cmd.args(args).arg("--key-file").arg(key);
+    let out = common::run_with_stdin(cmd, stdin.as_bytes());
     Run {
         code: out.status.code(),
         stdout: String::from_utf8(out.stdout).unwrap(),
@@ -184,7 +159,7 @@ fn ripio_requests() -> Vec<(String, bool)> {
 #[test]
 fn ripio_secret_is_never_printed() {
     let dir = tempfile::tempdir().unwrap();
-    let key = write_private(dir.path(), "ripio.key", &format!("{RIPIO_SECRET}\n"));
+    let key = common::private_file(dir.path(), "ripio.key", format!("{RIPIO_SECRET}\n"));
     let mut batch = String::new();
     for (req, ok) in ripio_requests() {
         let run = airsign(&["sign"], &key, &req);
@@ -233,7 +208,7 @@ fn ripio_secret_is_never_printed() {
         ("two-lines", format!("{RIPIO_SECRET}\n{RIPIO_SECRET}\n")),
         ("tab", format!("\t{RIPIO_SECRET}")),
     ] {
-        let bad = write_private(dir.path(), name, &text);
+        let bad = common::private_file(dir.path(), name, &text);
         let run = airsign(&["sign"], &bad, ok_req);
         assert_eq!(run.code, Some(1), "{name}");
         assert!(
@@ -246,7 +221,7 @@ fn ripio_secret_is_never_printed() {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let loose = write_private(dir.path(), "loose", &format!("{RIPIO_SECRET}\n"));
+        let loose = common::private_file(dir.path(), "loose", format!("{RIPIO_SECRET}\n"));
         std::fs::set_permissions(&loose, std::fs::Permissions::from_mode(0o644)).unwrap();
         let run = airsign(&["sign", "--strict-permissions"], &loose, ok_req);
         assert_eq!(run.code, Some(1));
@@ -261,7 +236,7 @@ fn ripio_secret_is_never_printed() {
 #[test]
 fn ripio_api_token_only_where_the_wire_needs_it() {
     let dir = tempfile::tempdir().unwrap();
-    let key = write_private(dir.path(), "ripio.key", RIPIO_SECRET);
+    let key = common::private_file(dir.path(), "ripio.key", RIPIO_SECRET);
     for (req, ok) in ripio_requests() {
         if !ok || !req.contains("\"ripio\"") {
             let run = airsign(&["sign"], &key, &req);
@@ -316,7 +291,7 @@ fn bearer_token_only_in_the_authorization_header() {
     let dir = tempfile::tempdir().unwrap();
     let live_jwt = jwt(r#"{"sub":"client-RECOGNIZABLE","exp":1700000300}"#);
     for token in [LAYER1_TOKEN.to_owned(), live_jwt] {
-        let key = write_private(dir.path(), "l1.key", &format!("{token}\n"));
+        let key = common::private_file(dir.path(), "l1.key", format!("{token}\n"));
         let good = [
             layer1(&format!(r#""timestamp":1700000000000,{CONVERSION}"#)),
             layer1(&format!(
@@ -422,7 +397,7 @@ fn bearer_token_only_in_the_authorization_header() {
             "key.invalid",
         ),
     ] {
-        let key = write_private(dir.path(), name, &text);
+        let key = common::private_file(dir.path(), name, &text);
         let run = airsign(&["sign"], &key, &req);
         assert_eq!(run.code, Some(1), "{name}");
         assert!(

@@ -18,13 +18,16 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 use airsign_core::{Context, Envelope, FixedClock, SequenceIds};
 use airsign_keys::{Keyring, SecretBytes};
+use common::{private_file, root};
 use serde_json::{Map, Value};
 use sha3::{Digest, Keccak256};
 
@@ -56,10 +59,6 @@ const KNOWN_FIELDS: &[&str] = &[
     "eip191_digest",
     "signature_parts",
 ];
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
 
 /// Fallback clock for requests without a timestamp: inside every test token's validity.
 const DEFAULT_NOW: u64 = 1_700_000_000_000;
@@ -455,19 +454,6 @@ fn reference_vectors_pass_byte_for_byte() {
     );
 }
 
-/// Writes `text` to a private temp file (0600) and returns its path.
-fn temp_file(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let p = dir.join(name);
-    let mut f = std::fs::File::create(&p).unwrap();
-    f.write_all(text.as_bytes()).unwrap();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)).unwrap();
-    }
-    p
-}
-
 /// The valid cases whose request pins everything the CLI would otherwise take from the
 /// clock or the id source (the binary runs with the real ones).
 fn pinned(case: &Case) -> bool {
@@ -488,14 +474,14 @@ fn cli_sign_and_batch_print_the_same_envelopes() {
     }
     let mut checked = 0;
     for (i, (key, group)) in by_key.iter().enumerate() {
-        let key_path = temp_file(dir.path(), &format!("key{i}"), &format!("{key}\n"));
+        let key_path = private_file(dir.path(), &format!("key{i}"), format!("{key}\n"));
         let mut batch_in = String::new();
         let mut want_lines = Vec::new();
         for case in group {
             let req_text = Value::Object(case.request.clone()).to_string();
             let want = sign(&case.request, &case.key_text).unwrap().to_json_line();
             // `airsign sign FILE`
-            let req_path = temp_file(dir.path(), "req.json", &req_text);
+            let req_path = private_file(dir.path(), "req.json", &req_text);
             let out = Command::new(bin)
                 .args(["sign", "--key-file"])
                 .arg(&key_path)

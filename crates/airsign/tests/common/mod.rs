@@ -1,0 +1,62 @@
+//! Helpers shared by the CLI-level tests: where the repo is, how to start the binary as a
+//! user would (no inherited key-file variables), and how to write a private key file.
+
+#![allow(dead_code, clippy::unwrap_used)]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// The built `airsign` binary, run from the repository root, with no key or password
+/// file inherited from the environment.
+pub fn airsign() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_airsign"));
+    c.current_dir(root())
+        .env_remove("AIRSIGN_KEY_FILE")
+        .env_remove("AIRSIGN_PASSWORD_FILE");
+    c
+}
+
+/// Runs `cmd` with `input` on stdin and collects its output. The binary may exit before
+/// reading all of stdin (a bad key file is refused first), so a write error is ignored.
+pub fn run_with_stdin(mut cmd: Command, input: &[u8]) -> Output {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let data = input.to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(&data);
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    out
+}
+
+/// Writes `contents` to `dir/name` readable by its owner only (0600), as a key file
+/// should be, and returns the path.
+pub fn private_file(dir: &Path, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, contents).unwrap();
+    set_mode(&p, 0o600);
+    p
+}
+
+/// Sets a file's Unix permission bits (no-op elsewhere).
+pub fn set_mode(p: &Path, mode: u32) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).unwrap();
+    }
+    #[cfg(not(unix))]
+    let _ = (p, mode);
+}
