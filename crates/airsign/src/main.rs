@@ -30,7 +30,7 @@ struct Cli {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Sign one request (a JSON object from a file or stdin) and print one envelope.
-    #[command(after_help = "Example:\n  airsign sign --key-file examples/test-key.json examples/cancel-order.json\n\n".to_owned() + EXIT_CODES)]
+    #[command(after_help = "Example:\n  airsign sign --key-file examples/TEST-KEY-readme.json examples/cancel-order.json\n\n".to_owned() + EXIT_CODES)]
     Sign {
         #[command(flatten)]
         keys: KeyArgs,
@@ -50,7 +50,7 @@ enum Command {
         jobs: Option<u16>,
     },
     /// Print the account (ed25519, base58) or address of a key file.
-    #[command(after_help = "Example:\n  airsign pubkey --key-file examples/test-key.json --scheme ed25519\n\n".to_owned() + EXIT_CODES)]
+    #[command(after_help = "Example:\n  airsign pubkey --key-file examples/TEST-KEY-readme.json --scheme ed25519\n\n".to_owned() + EXIT_CODES)]
     Pubkey {
         #[command(flatten)]
         keys: KeyArgs,

@@ -311,3 +311,27 @@ fn batch_answers_each_line_before_the_input_ends() {
     drop(stdin);
     assert_eq!(child.wait().unwrap().code(), Some(0));
 }
+
+#[test]
+fn help_examples_run() {
+    // The examples in `sign --help` and `pubkey --help` name real files and succeed.
+    for sub in ["sign", "pubkey"] {
+        let out = airsign().args([sub, "--help"]).output().unwrap();
+        let help = String::from_utf8(out.stdout).unwrap();
+        let example = help
+            .lines()
+            .skip_while(|l| !l.starts_with("Example:"))
+            .nth(1)
+            .unwrap_or_else(|| panic!("{sub} --help has an example"))
+            .trim();
+        let args: Vec<&str> = example.split_whitespace().skip(1).collect();
+        assert_eq!(args.first(), Some(&sub), "{example}");
+        let out = airsign().args(&args).output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{example}: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+}
