@@ -46,6 +46,17 @@ pub enum ErrorCode {
     KeyTokenExpired,
     /// Reading or writing a file failed.
     Io,
+    /// `verify`: the input is not an airsign envelope (not JSON, missing or mistyped
+    /// fields, an error object).
+    EnvelopeMalformed,
+    /// `verify`: the envelope's parts disagree with what airsign builds from them (a body
+    /// not in the venue's exact form, a url or header that does not match the action…).
+    VerifyMismatch,
+    /// `verify`: a signature does not verify over the bytes re-derived from the envelope.
+    VerifyBadSignature,
+    /// `verify`: the url is not one of the venue's known endpoints (allow others with
+    /// `--base-url`).
+    VerifyUnknownUrl,
 }
 
 impl ErrorCode {
@@ -67,6 +78,10 @@ impl ErrorCode {
             Self::KeyBadPassword => "key.bad_password",
             Self::KeyTokenExpired => "key.token_expired",
             Self::Io => "io",
+            Self::EnvelopeMalformed => "envelope.malformed",
+            Self::VerifyMismatch => "verify.mismatch",
+            Self::VerifyBadSignature => "verify.bad_signature",
+            Self::VerifyUnknownUrl => "verify.unknown_url",
         }
     }
 

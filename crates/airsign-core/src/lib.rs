@@ -6,6 +6,7 @@
 //!   Python-compatible compact writer that signed messages are built with.
 //! - [`Error`]: one error type with stable machine codes.
 //! - [`Context`]: the injected clock and id source, so tests pin timestamps and ids.
+//! - [`verify`]: what offline verification of envelopes shares across venues.
 //!
 //! This crate does no I/O and holds no secrets: key material lives in `airsign-keys`.
 #![forbid(unsafe_code)]
@@ -16,6 +17,7 @@ mod error;
 pub mod json;
 mod request;
 pub mod validate;
+pub mod verify;
 
 pub use context::{Clock, Context, FixedClock, IdSource, RandomIds, SequenceIds, SystemClock};
 pub use envelope::{Envelope, Headers, Signed};

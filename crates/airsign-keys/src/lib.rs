@@ -10,6 +10,10 @@
 //! needs ([`Keyring::ed25519`], [`Keyring::secp256k1`], [`Keyring::hmac_secret`],
 //! [`Keyring::bearer_token`]), which parses the key file once on first use. The key-free
 //! Ethereum pieces (Keccak, EIP-191, EIP-55, recovery) are in [`eth`].
+//!
+//! Venue code signs through the [`Ed25519Sign`], [`Eip191Sign`] and [`HmacSign`] traits;
+//! `airsign verify` implements them with replay signers ([`Ed25519Replay`], …) that hand
+//! back an envelope's signatures and then check them over the bytes the venue derived.
 #![forbid(unsafe_code)]
 
 mod bearer;
@@ -19,6 +23,7 @@ mod hmac_secret;
 mod keyring;
 pub mod keystore;
 mod password;
+mod replay;
 mod secp256k1;
 mod secret;
 
@@ -26,6 +31,9 @@ pub use bearer::{BearerToken, TokenShape};
 pub use ed25519::{Ed25519Signer, base58_32, base58_64, decode_base58_32};
 pub use hmac_secret::HmacSigner;
 pub use keyring::Keyring;
+pub use replay::{
+    Ed25519Replay, Ed25519Sign, Eip191Replay, Eip191Sign, HmacReplay, HmacSign,
+};
 pub use password::{PasswordFile, PasswordSource, prompt_on_tty, read_password_file};
 pub use secp256k1::{Secp256k1KeyKind, Secp256k1Signer};
 pub use secret::{FilePolicy, KeyFile, SecretBytes};
