@@ -69,6 +69,9 @@ impl Verdict {
 pub struct VerifyOptions {
     /// Base URLs to accept besides the venues' own (for envelopes built with `base_url`).
     pub base_urls: Vec<String>,
+    /// The time to judge expiring credentials against (ms since the epoch): a bearer
+    /// token whose JWT `exp` has passed fails. The CLI passes the host clock.
+    pub now_ms: u64,
 }
 
 impl VerifyOptions {
@@ -257,7 +260,10 @@ pub fn compare(given: &Envelope, rebuilt: &Envelope) -> Result<()> {
         ));
     }
     if given.transport != rebuilt.transport {
-        return Err(mismatch("transport", "the transport does not match the url"));
+        return Err(mismatch(
+            "transport",
+            "the transport does not match the url",
+        ));
     }
     opt("method", given.method.as_deref(), rebuilt.method.as_deref())?;
     text("url", &given.url, &rebuilt.url)?;
@@ -299,7 +305,10 @@ pub fn compare(given: &Envelope, rebuilt: &Envelope) -> Result<()> {
     if given.expires_at != rebuilt.expires_at {
         return Err(mismatch(
             "expires_at",
-            format!("expected {:?}, saw {:?}", rebuilt.expires_at, given.expires_at),
+            format!(
+                "expected {:?}, saw {:?}",
+                rebuilt.expires_at, given.expires_at
+            ),
         ));
     }
     Ok(())
@@ -361,6 +370,7 @@ mod tests {
     fn base_urls_are_allow_listed() {
         let opts = VerifyOptions {
             base_urls: vec!["https://proxy.example/".into()],
+            now_ms: 0,
         };
         assert!(opts.check_base("https://api.x", &["https://api.x"]).is_ok());
         assert!(opts.check_base("https://proxy.example", &[]).is_ok());

@@ -17,9 +17,12 @@
 
 use airsign_core::json::{self, Writer};
 use airsign_core::validate::{Fields, is_canonical_uuid, value_i64, value_u64};
-use airsign_core::{Context, Envelope, Error, Headers, Request, Result, Signed, Transport};
+use airsign_core::verify::{Verdict, VerifyOptions};
+use airsign_core::{
+    Context, Envelope, Error, ErrorCode, Headers, Request, Result, Signed, Transport,
+};
 use airsign_keys::eth::{Address, EthSignature};
-use airsign_keys::{Keyring, Secp256k1Signer};
+use airsign_keys::{Eip191Replay, Eip191Sign, Keyring};
 use serde_json::{Map, Value};
 
 /// Mainnet REST and WebSocket host.
@@ -412,7 +415,7 @@ pub fn build(req: &Request, keys: &Keyring, ctx: &Context<'_>) -> Result<Envelop
 }
 
 /// Signs a validated request with `signer` and assembles the envelope.
-pub fn sign(p: &DeriveRequest, signer: &Secp256k1Signer) -> Result<Envelope> {
+pub fn sign<S: Eip191Sign>(p: &DeriveRequest, signer: &S) -> Result<Envelope> {
     let message = signing_payload(p.timestamp);
     let sig: EthSignature = signer.sign_eip191(message.as_bytes())?;
     let sig_hex = sig.to_hex();
@@ -493,6 +496,143 @@ fn login_frame(p: &DeriveRequest, wallet: &str, sig_hex: &str) -> Result<String>
     frame.insert("method".into(), Value::from("public/login"));
     frame.insert("params".into(), Value::Object(params));
     Writer::PYTHON.to_string(&Value::Object(frame))
+}
+
+/// Verifies a Derive envelope offline: re-derives the request from the url, headers (or
+/// login frame) and body, rebuilds it with the envelope's signature, requires it to equal
+/// `env` exactly, and recovers the signer of the timestamp, which must be `env.signer`.
+///
+/// Derive's auth signs only the timestamp: the body, the url path and the wallet header
+/// are not bound by the signature, and the verdict lists them as unsigned.
+pub fn verify(env: &Envelope, opts: &VerifyOptions) -> Result<Verdict> {
+    use airsign_core::verify::{as_mismatch, compare, mismatch, parse_body, strip_suffix};
+    let action = Action::from_name(&env.action).ok_or_else(|| {
+        let names: Vec<&str> = ACTIONS.iter().map(|a| a.name()).collect();
+        mismatch("action", format!("expected one of {}", names.join(", ")))
+    })?;
+    let suffix = match env.transport {
+        Transport::Rest => format!("/v3/{}", action.method()),
+        Transport::Ws => "/v3/ws".to_owned(),
+    };
+    let base = strip_suffix(&env.url, &suffix).ok_or_else(|| {
+        mismatch(
+            "url",
+            format!(
+                "expected a url ending in {suffix} for action {}",
+                env.action
+            ),
+        )
+    })?;
+    let known: Vec<String> = [MAINNET_HOST, TESTNET_HOST]
+        .iter()
+        .flat_map(|h| [format!("https://{h}"), format!("wss://{h}")])
+        .collect();
+    let known: Vec<&str> = known.iter().map(String::as_str).collect();
+    opts.check_base(base, &known)?;
+    let text = env
+        .body
+        .as_deref()
+        .ok_or_else(|| mismatch("body", "expected the request body, saw null"))?;
+    let mut req = Map::new();
+    let (wallet, timestamp, sig, sig_field, params) = match env.transport {
+        Transport::Rest => {
+            let h = |name: &str| {
+                env.headers
+                    .get(name)
+                    .map(Value::from)
+                    .ok_or_else(|| mismatch("headers", format!("missing header {name}")))
+            };
+            let ts = h("X-DeriveTimestamp")?;
+            let ts = ts
+                .as_str()
+                .and_then(|t| t.parse::<u64>().ok())
+                .map(Value::from)
+                .ok_or_else(|| {
+                    mismatch(
+                        "headers.X-DeriveTimestamp",
+                        "expected milliseconds as digits",
+                    )
+                })?;
+            (
+                h("X-DeriveWallet")?,
+                ts,
+                h("X-DeriveSignature")?,
+                "headers.X-DeriveSignature",
+                parse_body("body", text)?,
+            )
+        }
+        Transport::Ws => {
+            let mut frame = parse_body("body", text)?;
+            if let Some(id) = frame.shift_remove("id") {
+                req.insert("id".into(), id);
+            }
+            let Some(Value::Object(params)) = frame.shift_remove("params") else {
+                return Err(mismatch("body.params", "expected an object"));
+            };
+            let login = env
+                .login
+                .as_deref()
+                .ok_or_else(|| mismatch("login", "expected the public/login frame, saw null"))?;
+            let mut login = parse_body("login", login)?;
+            let Some(Value::Object(mut lp)) = login.shift_remove("params") else {
+                return Err(mismatch("login.params", "expected an object"));
+            };
+            let mut take = |k: &str| {
+                lp.shift_remove(k)
+                    .ok_or_else(|| mismatch(&format!("login.params.{k}"), "missing"))
+            };
+            (
+                take("wallet")?,
+                take("timestamp")?,
+                take("signature")?,
+                "login.params.signature",
+                params,
+            )
+        }
+    };
+    let sig = sig
+        .as_str()
+        .and_then(EthSignature::parse_hex)
+        .ok_or_else(|| {
+            Error::new(
+                ErrorCode::VerifyBadSignature,
+                Some(sig_field),
+                "expected 0x + 130 hex digits (r, s, v)",
+            )
+        })?;
+    let claimed = env
+        .signer
+        .as_deref()
+        .ok_or_else(|| mismatch("signer", "expected the signing address, saw null"))?;
+    let claimed = Address::parse("signer", claimed).map_err(as_mismatch)?;
+    req.insert("venue".into(), Value::from("derive"));
+    req.insert("action".into(), Value::from(env.action.as_str()));
+    req.insert("transport".into(), Value::from(env.transport.as_str()));
+    req.insert("base_url".into(), Value::from(base));
+    req.insert("timestamp".into(), timestamp);
+    req.insert("wallet".into(), wallet);
+    req.insert("params".into(), Value::Object(params));
+    let request = Request::from_map(req).map_err(as_mismatch)?;
+    let clock = airsign_core::FixedClock(request.timestamp.unwrap_or(0));
+    let ids = airsign_core::SequenceIds::new(0);
+    let ctx = Context {
+        clock: &clock,
+        ids: &ids,
+    };
+    let p = parse(&request, &ctx).map_err(as_mismatch)?;
+    let replay = Eip191Replay::new(claimed, sig, sig_field);
+    let rebuilt = sign(&p, &replay).map_err(as_mismatch)?;
+    compare(env, &rebuilt)?;
+    let checks = replay.check()?;
+    let unsigned = match env.transport {
+        Transport::Rest => ["url", "body", "headers.X-DeriveWallet"],
+        Transport::Ws => ["body", "login.id", "login.params.wallet"],
+    };
+    Ok(Verdict {
+        checks,
+        unsigned: unsigned.iter().map(|s| (*s).to_owned()).collect(),
+        unverifiable: None,
+    })
 }
 
 #[cfg(test)]

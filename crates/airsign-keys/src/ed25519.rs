@@ -167,6 +167,12 @@ pub fn decode_base58_32(s: &str) -> Option<[u8; 32]> {
     five8::decode_32(s, &mut out).ok().map(|()| out)
 }
 
+/// Decodes base58 that must hold exactly 64 bytes (a signature), else `None`.
+pub fn decode_base58_64(s: &str) -> Option<[u8; 64]> {
+    let mut out = [0u8; 64];
+    five8::decode_64(s, &mut out).ok().map(|()| out)
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]

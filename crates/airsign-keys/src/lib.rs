@@ -28,12 +28,10 @@ mod secp256k1;
 mod secret;
 
 pub use bearer::{BearerToken, TokenShape};
-pub use ed25519::{Ed25519Signer, base58_32, base58_64, decode_base58_32};
+pub use ed25519::{Ed25519Signer, base58_32, base58_64, decode_base58_32, decode_base58_64};
 pub use hmac_secret::HmacSigner;
 pub use keyring::Keyring;
-pub use replay::{
-    Ed25519Replay, Ed25519Sign, Eip191Replay, Eip191Sign, HmacReplay, HmacSign,
-};
 pub use password::{PasswordFile, PasswordSource, prompt_on_tty, read_password_file};
+pub use replay::{Ed25519Replay, Ed25519Sign, Eip191Replay, Eip191Sign, HmacReplay, HmacSign};
 pub use secp256k1::{Secp256k1KeyKind, Secp256k1Signer};
 pub use secret::{FilePolicy, KeyFile, SecretBytes};

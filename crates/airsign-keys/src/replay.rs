@@ -205,7 +205,7 @@ impl Eip191Replay {
                         &self.field,
                         "expected a recoverable low-s secp256k1 signature; it recovers to no \
                          key"
-                            .into(),
+                        .into(),
                     ));
                 }
             }
@@ -340,7 +340,10 @@ mod tests {
             r.check(None).unwrap()[0].result,
             CheckResult::Unverifiable(_)
         ));
-        assert_eq!(r.check(Some(&secret)).unwrap()[0].result, CheckResult::Verified);
+        assert_eq!(
+            r.check(Some(&secret)).unwrap()[0].result,
+            CheckResult::Verified
+        );
         let r = HmacReplay::new(&tag, "headers.signature");
         r.sign_base64(b"n");
         assert!(r.check(Some(&secret)).is_err());

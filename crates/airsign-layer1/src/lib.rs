@@ -19,9 +19,10 @@
 #![forbid(unsafe_code)]
 
 use airsign_core::validate::{Fields, is_uuid};
+use airsign_core::verify::{Verdict, VerifyOptions};
 use airsign_core::{Context, Envelope, Error, Headers, Request, Result, Transport};
 use airsign_keys::{BearerToken, Keyring};
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 /// The venue name in requests and envelopes.
 pub const VENUE: &str = "layer1";
@@ -185,6 +186,71 @@ impl CancelConversion {
             expires_at: token.expires_at_ms(),
         })
     }
+}
+
+/// Verifies a Layer1 envelope offline, as far as that goes: re-derives the request from
+/// the url and the `Authorization` header, rebuilds it, and requires it to equal `env`
+/// exactly; a JWT whose `exp` is at or before `opts.now_ms` fails. A bearer token signs
+/// nothing, so the verdict is `unverifiable` at best.
+pub fn verify(env: &Envelope, opts: &VerifyOptions) -> Result<Verdict> {
+    use airsign_core::verify::{as_mismatch, compare, mismatch};
+    let (base, id) = env
+        .url
+        .rsplit_once(CONVERSIONS_PATH)
+        .filter(|(b, _)| !b.is_empty())
+        .ok_or_else(|| {
+            mismatch(
+                "url",
+                format!("expected <base>{CONVERSIONS_PATH}<conversion id>"),
+            )
+        })?;
+    let known: Vec<&str> = [
+        Environment::Production,
+        Environment::Staging,
+        Environment::Sandbox,
+    ]
+    .iter()
+    .map(|e| e.host())
+    .collect();
+    opts.check_base(base, &known)?;
+    let token = env
+        .headers
+        .get("Authorization")
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .ok_or_else(|| mismatch("headers", "expected Authorization: Bearer <token>"))?;
+    let token = BearerToken::from_key_file(token.as_bytes())
+        .map_err(|e| mismatch("headers.Authorization", e.message().to_owned()))?;
+    let mut params = Map::new();
+    params.insert("conversion_id".into(), Value::from(id));
+    let mut req = Map::new();
+    req.insert("venue".into(), Value::from(VENUE));
+    req.insert("action".into(), Value::from(env.action.as_str()));
+    req.insert("transport".into(), Value::from(env.transport.as_str()));
+    req.insert("base_url".into(), Value::from(base));
+    req.insert(
+        "timestamp".into(),
+        Value::from(opts.now_ms.max(airsign_core::MIN_TIMESTAMP_MS)),
+    );
+    req.insert("params".into(), Value::Object(params));
+    let request = Request::from_map(req).map_err(as_mismatch)?;
+    let clock = airsign_core::FixedClock(opts.now_ms);
+    let ids = airsign_core::SequenceIds::new(0);
+    let ctx = Context {
+        clock: &clock,
+        ids: &ids,
+    };
+    let call = CancelConversion::from_request(&request, &ctx).map_err(as_mismatch)?;
+    let rebuilt = call.authorize(&token).map_err(as_mismatch)?;
+    compare(env, &rebuilt)?;
+    Ok(Verdict {
+        checks: Vec::new(),
+        unsigned: vec!["url".to_owned(), "headers.Authorization".to_owned()],
+        unverifiable: Some(
+            "a bearer token authorizes this request: nothing is signed, so only its form \
+             (and a JWT's expiry) can be checked offline"
+                .to_owned(),
+        ),
+    })
 }
 
 #[cfg(test)]

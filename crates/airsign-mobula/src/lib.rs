@@ -20,8 +20,12 @@ pub mod jsnum;
 
 use airsign_core::json::{self, Writer};
 use airsign_core::validate::Fields;
-use airsign_core::{Context, Envelope, Error, Headers, Request, Result, Signed, Transport};
-use airsign_keys::{Keyring, Secp256k1Signer};
+use airsign_core::verify::{Verdict, VerifyOptions};
+use airsign_core::{
+    Context, Envelope, Error, ErrorCode, Headers, Request, Result, Signed, Transport,
+};
+use airsign_keys::eth::{Address, EthSignature};
+use airsign_keys::{Eip191Replay, Eip191Sign, Keyring};
 use serde_json::{Map, Value};
 
 /// The production host (the docs' code samples).
@@ -814,7 +818,7 @@ pub fn build(req: &Request, keys: &Keyring, ctx: &Context<'_>) -> Result<Envelop
 }
 
 /// Signs a validated request with `signer` and assembles the envelope.
-pub fn sign(p: &MobulaRequest, signer: &Secp256k1Signer) -> Result<Envelope> {
+pub fn sign<S: Eip191Sign>(p: &MobulaRequest, signer: &S) -> Result<Envelope> {
     let message = signing_payload(p.action, p.timestamp, p.payload_str.as_deref());
     let signature = signer.sign_eip191(message.as_bytes())?.to_hex();
     let body = body_text(p, &signature)?;
@@ -839,6 +843,84 @@ pub fn sign(p: &MobulaRequest, signer: &Secp256k1Signer) -> Result<Envelope> {
             signature,
         }],
         expires_at: p.timestamp.checked_add(VALIDITY_MS),
+    })
+}
+
+/// Verifies a Mobula envelope offline: re-derives the request from the url and body,
+/// rebuilds it with the body's signature, requires it to equal `env` exactly, and recovers
+/// the signer of `<endpoint>-<timestamp>`, which must be `env.signer`.
+///
+/// The signature binds the endpoint (url path) and the timestamp (and for execute-v2 the
+/// payloadStr); every other body field is listed as unsigned.
+pub fn verify(env: &Envelope, opts: &VerifyOptions) -> Result<Verdict> {
+    use airsign_core::verify::{as_mismatch, compare, mismatch, parse_body, strip_suffix};
+    let action = Action::from_name(&env.action).ok_or_else(|| {
+        let names: Vec<&str> = ACTIONS.iter().map(|a| a.name()).collect();
+        mismatch("action", format!("expected one of {}", names.join(", ")))
+    })?;
+    let suffix = format!("/{}", action.endpoint());
+    let base = strip_suffix(&env.url, &suffix).ok_or_else(|| {
+        mismatch(
+            "url",
+            format!(
+                "expected a url ending in {suffix} for action {}",
+                env.action
+            ),
+        )
+    })?;
+    opts.check_base(base, &[PRODUCTION_BASE, DEMO_BASE])?;
+    let text = env
+        .body
+        .as_deref()
+        .ok_or_else(|| mismatch("body", "expected the request body, saw null"))?;
+    let mut params = parse_body("body", text)?;
+    let timestamp = params
+        .shift_remove("timestamp")
+        .ok_or_else(|| mismatch("body.timestamp", "missing"))?;
+    let sig = params
+        .shift_remove("signature")
+        .as_ref()
+        .and_then(Value::as_str)
+        .and_then(EthSignature::parse_hex)
+        .ok_or_else(|| {
+            Error::new(
+                ErrorCode::VerifyBadSignature,
+                Some("body.signature"),
+                "expected 0x + 130 hex digits (r, s, v)",
+            )
+        })?;
+    let claimed = env
+        .signer
+        .as_deref()
+        .ok_or_else(|| mismatch("signer", "expected the signing address, saw null"))?;
+    let claimed = Address::parse("signer", claimed).map_err(as_mismatch)?;
+    let unsigned: Vec<String> = params
+        .keys()
+        .filter(|k| !(action == Action::ExecuteV2 && *k == "payloadStr"))
+        .map(|k| format!("body.{k}"))
+        .collect();
+    let mut req = Map::new();
+    req.insert("venue".into(), Value::from("mobula"));
+    req.insert("action".into(), Value::from(env.action.as_str()));
+    req.insert("transport".into(), Value::from(env.transport.as_str()));
+    req.insert("base_url".into(), Value::from(base));
+    req.insert("timestamp".into(), timestamp);
+    req.insert("params".into(), Value::Object(params));
+    let request = Request::from_map(req).map_err(as_mismatch)?;
+    let clock = airsign_core::FixedClock(request.timestamp.unwrap_or(0));
+    let ids = airsign_core::SequenceIds::new(0);
+    let ctx = Context {
+        clock: &clock,
+        ids: &ids,
+    };
+    let p = parse(&request, &ctx).map_err(as_mismatch)?;
+    let replay = Eip191Replay::new(claimed, sig, "body.signature");
+    let rebuilt = sign(&p, &replay).map_err(as_mismatch)?;
+    compare(env, &rebuilt)?;
+    Ok(Verdict {
+        checks: replay.check()?,
+        unsigned,
+        unverifiable: None,
     })
 }
 

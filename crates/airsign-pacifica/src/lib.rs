@@ -18,8 +18,11 @@
 
 use airsign_core::json::Writer;
 use airsign_core::validate::{Fields, is_canonical_uuid, value_u64};
+use airsign_core::verify::{Verdict, VerifyOptions};
 use airsign_core::{Context, Envelope, Error, ErrorCode, Request, Result, Signed, Transport};
-use airsign_keys::{Ed25519Signer, Keyring, base58_32, base58_64, decode_base58_32};
+use airsign_keys::{
+    Ed25519Replay, Ed25519Sign, Keyring, base58_32, base58_64, decode_base58_32, decode_base58_64,
+};
 use serde_json::{Map, Value};
 
 /// Mainnet REST base URL.
@@ -458,9 +461,9 @@ pub fn build(req: &Request, keys: &Keyring, ctx: &Context<'_>) -> Result<Envelop
 }
 
 /// Signs a validated request with `signer` and assembles the envelope.
-pub fn sign(
+pub fn sign<S: Ed25519Sign>(
     p: &PacificaRequest,
-    signer: &Ed25519Signer,
+    signer: &S,
     action: &str,
     ctx: &Context<'_>,
 ) -> Result<Envelope> {
@@ -586,6 +589,201 @@ pub fn sign(
         signer: Some(signer.address().to_owned()),
         signed,
         expires_at: Some(p.timestamp + p.expiry_window),
+    })
+}
+
+/// Every base URL airsign builds Pacifica envelopes for (REST and WebSocket, both networks).
+pub const KNOWN_BASES: &[&str] = &[MAINNET_REST, TESTNET_REST, MAINNET_WS, TESTNET_WS];
+
+/// The fields the body carries around each operation's payload (§3, §4).
+const HEADER_FIELDS: &[&str] = &[
+    "account",
+    "agent_wallet",
+    "signature",
+    "timestamp",
+    "expiry_window",
+];
+
+/// Verifies a Pacifica envelope offline: re-derives the request from the url and body,
+/// rebuilds the envelope with the body's signatures, requires it to equal `env` exactly,
+/// and checks each signature against `agent_wallet` (agent mode) or `account`.
+pub fn verify(env: &Envelope, opts: &VerifyOptions) -> Result<Verdict> {
+    use airsign_core::verify::{as_mismatch, compare, mismatch, parse_body, strip_suffix};
+    let batch = env.action == "batch_orders";
+    let suffix = match (env.transport, batch) {
+        (Transport::Ws, _) => "/ws",
+        (Transport::Rest, true) => "/api/v1/orders/batch",
+        (Transport::Rest, false) => Op::from_action(&env.action)
+            .ok_or_else(|| mismatch("action", format!("expected one of {}", ACTIONS.join(", "))))?
+            .rest_path(),
+    };
+    let base = strip_suffix(&env.url, suffix).ok_or_else(|| {
+        mismatch(
+            "url",
+            format!(
+                "expected a url ending in {suffix} for action {}",
+                env.action
+            ),
+        )
+    })?;
+    opts.check_base(base, KNOWN_BASES)?;
+    let text = env
+        .body
+        .as_deref()
+        .ok_or_else(|| mismatch("body", "expected the request body, saw null"))?;
+    let mut body = parse_body("body", text)?;
+    let mut req = Map::new();
+    let payload = match env.transport {
+        Transport::Rest => Value::Object(body),
+        Transport::Ws => {
+            if let Some(id) = body.shift_remove("id") {
+                req.insert("id".into(), id);
+            }
+            let Some(Value::Object(params)) = body.shift_remove("params") else {
+                return Err(mismatch("body.params", "expected an object"));
+            };
+            let mut it = params.into_iter();
+            match (it.next(), it.next()) {
+                (Some((_, v)), None) => v,
+                _ => return Err(mismatch("body.params", "expected exactly one operation")),
+            }
+        }
+    };
+    // Each operation's body: header fields around the payload fields.
+    let mut items: Vec<(Option<Value>, Map<String, Value>, String)> = Vec::new();
+    let Value::Object(mut payload) = payload else {
+        return Err(mismatch("body", "expected an object payload"));
+    };
+    if batch {
+        let Some(Value::Array(actions)) = payload.shift_remove("actions") else {
+            return Err(mismatch("body.actions", "expected an array of actions"));
+        };
+        for (i, a) in actions.into_iter().enumerate() {
+            let Value::Object(mut a) = a else {
+                return Err(mismatch(
+                    &format!("body.actions[{i}]"),
+                    "expected an object",
+                ));
+            };
+            let Some(Value::Object(data)) = a.shift_remove("data") else {
+                return Err(mismatch(
+                    &format!("body.actions[{i}].data"),
+                    "expected an object",
+                ));
+            };
+            items.push((
+                a.shift_remove("type"),
+                data,
+                format!("body.actions[{i}].data.signature"),
+            ));
+        }
+    } else {
+        items.push((None, payload, "body.signature".into()));
+    }
+    let mut header: Option<Map<String, Value>> = None;
+    let mut signatures = Vec::with_capacity(items.len());
+    let mut hardware = false;
+    let mut params_actions = Vec::with_capacity(items.len());
+    let mut single_params = Map::new();
+    for (ty, mut data, field) in items {
+        let mut h = Map::new();
+        for k in HEADER_FIELDS {
+            if let Some(v) = data.shift_remove(*k) {
+                h.insert((*k).into(), v);
+            }
+        }
+        let sig_text = match h.get("signature") {
+            Some(Value::String(s)) => s.as_str(),
+            Some(Value::Object(o)) => {
+                hardware = true;
+                o.get("value").and_then(Value::as_str).unwrap_or("")
+            }
+            _ => "",
+        };
+        let sig = decode_base58_64(sig_text).ok_or_else(|| {
+            Error::new(
+                ErrorCode::VerifyBadSignature,
+                Some(&field),
+                "expected a base58 ed25519 signature of 64 bytes",
+            )
+        })?;
+        signatures.push((sig, field));
+        if header.is_none() {
+            header = Some(h);
+        }
+        match ty {
+            Some(t) => {
+                let mut action = Map::new();
+                action.insert("type".into(), t);
+                action.extend(data);
+                params_actions.push(Value::Object(action));
+            }
+            None => single_params = data,
+        }
+    }
+    let header = header.unwrap_or_default();
+    let account = header
+        .get("account")
+        .and_then(Value::as_str)
+        .and_then(decode_base58_32)
+        .ok_or_else(|| mismatch("body.account", "expected a base58 public key"))?;
+    let key = match header.get("agent_wallet") {
+        None => account,
+        Some(v) => v
+            .as_str()
+            .and_then(decode_base58_32)
+            .ok_or_else(|| mismatch("body.agent_wallet", "expected a base58 public key"))?,
+    };
+    for k in ["timestamp", "expiry_window"] {
+        if let Some(v) = header.get(k) {
+            req.insert(k.into(), v.clone());
+        }
+    }
+    req.insert("account".into(), Value::from(base58_32(&account)));
+    if hardware {
+        req.insert("signature_type".into(), Value::from("hardware"));
+    }
+    let params = if batch {
+        let mut m = Map::new();
+        m.insert("actions".into(), Value::Array(params_actions));
+        m
+    } else {
+        single_params
+    };
+    req.insert("venue".into(), Value::from("pacifica"));
+    req.insert("action".into(), Value::from(env.action.as_str()));
+    req.insert("transport".into(), Value::from(env.transport.as_str()));
+    req.insert("base_url".into(), Value::from(base));
+    req.insert("params".into(), Value::Object(params));
+    let request = Request::from_map(req).map_err(as_mismatch)?;
+    let clock = airsign_core::FixedClock(request.timestamp.unwrap_or(0));
+    let ids = airsign_core::SequenceIds::new(0);
+    let ctx = Context {
+        clock: &clock,
+        ids: &ids,
+    };
+    let p = parse(&request, &ctx).map_err(as_mismatch)?;
+    let replay = Ed25519Replay::new(key, signatures);
+    let rebuilt = sign(&p, &replay, &env.action, &ctx).map_err(as_mismatch)?;
+    compare(env, &rebuilt)?;
+    let scheme = if hardware {
+        "solana-offchain"
+    } else {
+        "ed25519"
+    };
+    let checks = replay.check(scheme)?;
+    let mut unsigned = Vec::new();
+    if key != account {
+        // The agent signs on behalf of `account`, which is not in the signed message.
+        unsigned.push("body.account".to_owned());
+    }
+    if env.transport == Transport::Ws {
+        unsigned.push("body.id".to_owned());
+    }
+    Ok(Verdict {
+        checks,
+        unsigned,
+        unverifiable: None,
     })
 }
 

@@ -25,10 +25,11 @@
 
 use airsign_core::json::Writer;
 use airsign_core::validate::{Fields, is_uuid, value_u64};
+use airsign_core::verify::{Verdict, VerifyOptions};
 use airsign_core::{
     Context, Envelope, Error, ErrorCode, Headers, Request, Result, Signed, Transport,
 };
-use airsign_keys::{HmacSigner, Keyring};
+use airsign_keys::{HmacReplay, HmacSign, Keyring};
 use serde_json::{Map, Value};
 
 /// The venue name in requests and envelopes.
@@ -550,7 +551,7 @@ impl RipioRequest {
 
     /// Signs the payload and assembles the envelope. The body is the string built before
     /// signing (REST) or the frame that embeds the signed business JSON verbatim (ws).
-    pub fn sign(&self, signer: &HmacSigner) -> Envelope {
+    pub fn sign<S: HmacSign>(&self, signer: &S) -> Envelope {
         let message = self.signing_payload();
         let signature = signer.sign_base64(message.as_bytes());
         let signed = vec![Signed {
@@ -739,6 +740,128 @@ fn is_external_id(s: &str) -> bool {
     (1..=MAX_EXTERNAL_ID_LEN).contains(&s.len())
         && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b':' | b'-'))
+}
+
+/// Verifies a Ripio envelope offline: re-derives the request from the url, method,
+/// headers and body, rebuilds it with the envelope's tag, requires it to equal `env`
+/// exactly, and — when `keys` holds the API secret — recomputes the HMAC over
+/// `timestamp + METHOD + path + body` (REST) or `timestamp + business JSON` (WebSocket).
+/// Without the secret the tag is reported as unverifiable.
+pub fn verify(env: &Envelope, keys: &Keyring, opts: &VerifyOptions) -> Result<Verdict> {
+    use airsign_core::verify::{as_mismatch, compare, mismatch, parse_body};
+    let mut req = Map::new();
+    let mut unsigned = Vec::new();
+    let (tag, field) = match env.transport {
+        Transport::Ws => {
+            let known: Vec<&str> = [Environment::Production, Environment::Legacy]
+                .iter()
+                .filter_map(|e| e.ws_url())
+                .collect();
+            opts.check_base(&env.url, &known)?;
+            let text = env
+                .body
+                .as_deref()
+                .ok_or_else(|| mismatch("body", "expected the frame, saw null"))?;
+            let mut frame = parse_body("body", text)?;
+            if let Some(id) = frame.shift_remove("id") {
+                req.insert("id".into(), id);
+            }
+            let Some(Value::Object(mut params)) = frame.shift_remove("params") else {
+                return Err(mismatch("body.params", "expected an object"));
+            };
+            for k in ["api_token", "timestamp"] {
+                if let Some(v) = params.shift_remove(k) {
+                    req.insert(k.into(), v);
+                }
+            }
+            let tag = match params.shift_remove("signature") {
+                Some(Value::String(t)) => t,
+                _ => return Err(mismatch("body.params.signature", "expected a string")),
+            };
+            req.insert("base_url".into(), Value::from(env.url.as_str()));
+            req.insert("params".into(), Value::Object(params));
+            unsigned.extend(["url", "body.id", "body.params.api_token"]);
+            (tag, "body.params.signature")
+        }
+        Transport::Rest => {
+            let after_scheme = env
+                .url
+                .strip_prefix("https://")
+                .ok_or_else(|| mismatch("url", "expected an https:// url for a REST request"))?;
+            let cut = after_scheme.find('/').map_or(env.url.len(), |i| i + 8);
+            let (host, path) = env.url.split_at(cut);
+            let environment = [Environment::Production, Environment::Legacy]
+                .into_iter()
+                .find(|e| path.starts_with(e.rest_prefix()))
+                .ok_or_else(|| {
+                    mismatch(
+                        "url",
+                        "expected a path under /trade (production) or /v4 (legacy)",
+                    )
+                })?;
+            opts.check_base(host, &[environment.rest_host()])?;
+            let name = match environment {
+                Environment::Production => "production",
+                Environment::Legacy => "legacy",
+            };
+            req.insert("environment".into(), Value::from(name));
+            if host != environment.rest_host() {
+                req.insert("base_url".into(), Value::from(host));
+            }
+            if let Some(m) = &env.method {
+                if m != "DELETE" {
+                    req.insert("http_method".into(), Value::from(m.as_str()));
+                }
+            }
+            let header = |name: &str| {
+                env.headers
+                    .get(name)
+                    .ok_or_else(|| mismatch("headers", format!("missing header {name}")))
+            };
+            req.insert("api_token".into(), Value::from(header("Authorization")?));
+            let number = |name: &str| -> Result<Value> {
+                header(name)?
+                    .parse::<u64>()
+                    .map(Value::from)
+                    .map_err(|_| mismatch(&format!("headers.{name}"), "expected digits"))
+            };
+            req.insert("timestamp".into(), number("timestamp")?);
+            if env.headers.get("timestamp-tolerance").is_some() {
+                req.insert("timestamp_tolerance".into(), number("timestamp-tolerance")?);
+                unsigned.push("headers.timestamp-tolerance");
+            }
+            let params = match env.body.as_deref() {
+                None => Map::new(),
+                Some(text) => parse_body("body", text)?,
+            };
+            req.insert("params".into(), Value::Object(params));
+            unsigned.push("headers.Authorization");
+            (header("signature")?.to_owned(), "headers.signature")
+        }
+    };
+    req.insert("venue".into(), Value::from(VENUE));
+    req.insert("action".into(), Value::from(env.action.as_str()));
+    req.insert("transport".into(), Value::from(env.transport.as_str()));
+    let request = Request::from_map(req).map_err(as_mismatch)?;
+    let clock = airsign_core::FixedClock(request.timestamp.unwrap_or(0));
+    let ids = airsign_core::SequenceIds::new(0);
+    let ctx = Context {
+        clock: &clock,
+        ids: &ids,
+    };
+    let parsed = RipioRequest::from_request(&request, &ctx).map_err(as_mismatch)?;
+    let replay = HmacReplay::new(&tag, field);
+    compare(env, &parsed.sign(&replay))?;
+    let secret = match keys.hmac_secret() {
+        Ok(s) => Some(s),
+        Err(e) if e.code() == ErrorCode::KeyMissing => None,
+        Err(e) => return Err(e),
+    };
+    Ok(Verdict {
+        checks: replay.check(secret)?,
+        unsigned: unsigned.iter().map(|s| (*s).to_owned()).collect(),
+        unverifiable: None,
+    })
 }
 
 #[cfg(test)]

@@ -8,8 +8,10 @@
 #![forbid(unsafe_code)]
 
 mod batch;
+pub mod verify;
 
 pub use batch::{BatchOptions, BatchSummary, run_batch};
+pub use verify::{Outcome, verify_envelope, verify_line, verify_parsed};
 
 use airsign_core::{Context, Envelope, Error, ErrorCode, Request, Result};
 use airsign_keys::Keyring;

@@ -536,3 +536,87 @@ fn cli_sign_and_batch_print_the_same_envelopes() {
     eprintln!("cli: {checked} pinned valid cases printed identically by sign and batch");
     assert!(checked > 0);
 }
+
+/// Every valid reference case, once signed, passes `verify` (with its key for Ripio's
+/// HMAC; Layer1's bearer token is `unverifiable` by nature); and for each of them a
+/// changed signature, url, header value and body each make it fail.
+#[test]
+fn every_valid_vector_verifies_and_tampering_fails() {
+    use airsign::Outcome;
+    use airsign_core::verify::VerifyOptions;
+    let opts = VerifyOptions {
+        base_urls: vec![],
+        now_ms: DEFAULT_NOW,
+    };
+    let mut verified = BTreeMap::<String, usize>::new();
+    let mut failures = Vec::new();
+    for case in load_cases() {
+        if case.expected.contains_key("error") {
+            continue;
+        }
+        let env = sign(&case.request, &case.key_text).unwrap();
+        let keys = keyring(&case.key_text);
+        // Custom hosts are allowed explicitly, as a user of base_url would.
+        let mut opts = opts.clone();
+        if let Some(b) = case.request.get("base_url").and_then(Value::as_str) {
+            opts.base_urls.push(b.to_owned());
+        }
+        let line = env.to_json_line();
+        let (answer, outcome) = airsign::verify_line(1, line.as_bytes(), &keys, &opts);
+        let want = if case.venue == "layer1" {
+            Outcome::Unverifiable
+        } else {
+            Outcome::Ok
+        };
+        if outcome != want {
+            failures.push(format!("{}: {answer}", case.name));
+            continue;
+        }
+        *verified.entry(case.venue.clone()).or_default() += 1;
+        let mut tampered: Vec<(&str, Envelope)> = Vec::new();
+        if let Some(s) = env.signed.first() {
+            // Change one character of the signature where the envelope carries it.
+            let sig = &s.signature;
+            let pos = sig.len() / 2;
+            let c = if &sig[pos..=pos] == "a" { "b" } else { "a" };
+            let new_sig = format!("{}{c}{}", &sig[..pos], &sig[pos + 1..]);
+            let mut t = env.clone();
+            for (_, v) in &mut t.headers.0 {
+                *v = v.replace(sig.as_str(), &new_sig);
+            }
+            t.body = t.body.map(|b| b.replace(sig.as_str(), &new_sig));
+            t.login = t.login.map(|b| b.replace(sig.as_str(), &new_sig));
+            for s in &mut t.signed {
+                s.signature = s.signature.replace(sig.as_str(), &new_sig);
+            }
+            tampered.push(("signature", t));
+        }
+        let mut t = env.clone();
+        t.url.insert(t.url.len() - 1, 'x');
+        tampered.push(("url", t));
+        let mut t = env.clone();
+        t.url = t.url.replacen("://", "://evil.", 1);
+        tampered.push(("host", t));
+        if !env.headers.0.is_empty() {
+            let mut t = env.clone();
+            t.headers.0[0].1.push(' ');
+            tampered.push(("header", t));
+        }
+        if let Some(b) = &env.body {
+            let mut t = env.clone();
+            t.body = Some(format!("{b} "));
+            tampered.push(("body", t));
+        }
+        for (what, t) in tampered {
+            let (answer, outcome) =
+                airsign::verify_line(1, t.to_json_line().as_bytes(), &keys, &opts);
+            if outcome != Outcome::Failed {
+                failures.push(format!("{}: tampered {what} passed: {answer}", case.name));
+            }
+        }
+    }
+    eprintln!("verify: valid vector cases verified per venue: {verified:?}");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    let total: usize = verified.values().sum();
+    assert!(total >= 120, "only {total} cases verified");
+}
