@@ -505,7 +505,9 @@ fn login_frame(p: &DeriveRequest, wallet: &str, sig_hex: &str) -> Result<String>
 /// Derive's auth signs only the timestamp: the body, the url path and the wallet header
 /// are not bound by the signature, and the verdict lists them as unsigned.
 pub fn verify(env: &Envelope, opts: &VerifyOptions) -> Result<Verdict> {
-    use airsign_core::verify::{as_mismatch, compare, mismatch, parse_body, strip_suffix};
+    use airsign_core::verify::{
+        as_mismatch, compare, compare_signed, mismatch, parse_body, strip_suffix,
+    };
     let action = Action::from_name(&env.action).ok_or_else(|| {
         let names: Vec<&str> = ACTIONS.iter().map(|a| a.name()).collect();
         mismatch("action", format!("expected one of {}", names.join(", ")))
@@ -624,6 +626,7 @@ pub fn verify(env: &Envelope, opts: &VerifyOptions) -> Result<Verdict> {
     let rebuilt = sign(&p, &replay).map_err(as_mismatch)?;
     compare(env, &rebuilt)?;
     let checks = replay.check()?;
+    compare_signed(env, &rebuilt)?;
     let unsigned = match env.transport {
         Transport::Rest => ["url", "body", "headers.X-DeriveWallet"],
         Transport::Ws => ["body", "login.id", "login.params.wallet"],

@@ -193,7 +193,7 @@ impl CancelConversion {
 /// exactly; a JWT whose `exp` is at or before `opts.now_ms` fails. A bearer token signs
 /// nothing, so the verdict is `unverifiable` at best.
 pub fn verify(env: &Envelope, opts: &VerifyOptions) -> Result<Verdict> {
-    use airsign_core::verify::{as_mismatch, compare, mismatch};
+    use airsign_core::verify::{as_mismatch, compare, compare_signed, mismatch};
     let (base, id) = env
         .url
         .rsplit_once(CONVERSIONS_PATH)
@@ -242,6 +242,7 @@ pub fn verify(env: &Envelope, opts: &VerifyOptions) -> Result<Verdict> {
     let call = CancelConversion::from_request(&request, &ctx).map_err(as_mismatch)?;
     let rebuilt = call.authorize(&token).map_err(as_mismatch)?;
     compare(env, &rebuilt)?;
+    compare_signed(env, &rebuilt)?;
     Ok(Verdict {
         checks: Vec::new(),
         unsigned: vec!["url".to_owned(), "headers.Authorization".to_owned()],

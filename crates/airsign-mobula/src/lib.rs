@@ -853,7 +853,9 @@ pub fn sign<S: Eip191Sign>(p: &MobulaRequest, signer: &S) -> Result<Envelope> {
 /// The signature binds the endpoint (url path) and the timestamp (and for execute-v2 the
 /// payloadStr); every other body field is listed as unsigned.
 pub fn verify(env: &Envelope, opts: &VerifyOptions) -> Result<Verdict> {
-    use airsign_core::verify::{as_mismatch, compare, mismatch, parse_body, strip_suffix};
+    use airsign_core::verify::{
+        as_mismatch, compare, compare_signed, mismatch, parse_body, strip_suffix,
+    };
     let action = Action::from_name(&env.action).ok_or_else(|| {
         let names: Vec<&str> = ACTIONS.iter().map(|a| a.name()).collect();
         mismatch("action", format!("expected one of {}", names.join(", ")))
@@ -917,8 +919,10 @@ pub fn verify(env: &Envelope, opts: &VerifyOptions) -> Result<Verdict> {
     let replay = Eip191Replay::new(claimed, sig, "body.signature");
     let rebuilt = sign(&p, &replay).map_err(as_mismatch)?;
     compare(env, &rebuilt)?;
+    let checks = replay.check()?;
+    compare_signed(env, &rebuilt)?;
     Ok(Verdict {
-        checks: replay.check()?,
+        checks,
         unsigned,
         unverifiable: None,
     })

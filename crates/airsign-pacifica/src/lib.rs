@@ -608,7 +608,9 @@ const HEADER_FIELDS: &[&str] = &[
 /// rebuilds the envelope with the body's signatures, requires it to equal `env` exactly,
 /// and checks each signature against `agent_wallet` (agent mode) or `account`.
 pub fn verify(env: &Envelope, opts: &VerifyOptions) -> Result<Verdict> {
-    use airsign_core::verify::{as_mismatch, compare, mismatch, parse_body, strip_suffix};
+    use airsign_core::verify::{
+        as_mismatch, compare, compare_signed, mismatch, parse_body, strip_suffix,
+    };
     let batch = env.action == "batch_orders";
     let suffix = match (env.transport, batch) {
         (Transport::Ws, _) => "/ws",
@@ -772,6 +774,7 @@ pub fn verify(env: &Envelope, opts: &VerifyOptions) -> Result<Verdict> {
         "ed25519"
     };
     let checks = replay.check(scheme)?;
+    compare_signed(env, &rebuilt)?;
     let mut unsigned = Vec::new();
     if key != account {
         // The agent signs on behalf of `account`, which is not in the signed message.

@@ -748,7 +748,7 @@ fn is_external_id(s: &str) -> bool {
 /// `timestamp + METHOD + path + body` (REST) or `timestamp + business JSON` (WebSocket).
 /// Without the secret the tag is reported as unverifiable.
 pub fn verify(env: &Envelope, keys: &Keyring, opts: &VerifyOptions) -> Result<Verdict> {
-    use airsign_core::verify::{as_mismatch, compare, mismatch, parse_body};
+    use airsign_core::verify::{as_mismatch, compare, compare_signed, mismatch, parse_body};
     let mut req = Map::new();
     let mut unsigned = Vec::new();
     let (tag, field) = match env.transport {
@@ -808,10 +808,8 @@ pub fn verify(env: &Envelope, keys: &Keyring, opts: &VerifyOptions) -> Result<Ve
             if host != environment.rest_host() {
                 req.insert("base_url".into(), Value::from(host));
             }
-            if let Some(m) = &env.method {
-                if m != "DELETE" {
-                    req.insert("http_method".into(), Value::from(m.as_str()));
-                }
+            if let Some(m) = env.method.as_deref().filter(|m| *m != "DELETE") {
+                req.insert("http_method".into(), Value::from(m));
             }
             let header = |name: &str| {
                 env.headers
@@ -851,14 +849,17 @@ pub fn verify(env: &Envelope, keys: &Keyring, opts: &VerifyOptions) -> Result<Ve
     };
     let parsed = RipioRequest::from_request(&request, &ctx).map_err(as_mismatch)?;
     let replay = HmacReplay::new(&tag, field);
-    compare(env, &parsed.sign(&replay))?;
+    let rebuilt = parsed.sign(&replay);
+    compare(env, &rebuilt)?;
     let secret = match keys.hmac_secret() {
         Ok(s) => Some(s),
         Err(e) if e.code() == ErrorCode::KeyMissing => None,
         Err(e) => return Err(e),
     };
+    let checks = replay.check(secret)?;
+    compare_signed(env, &rebuilt)?;
     Ok(Verdict {
-        checks: replay.check(secret)?,
+        checks,
         unsigned: unsigned.iter().map(|s| (*s).to_owned()).collect(),
         unverifiable: None,
     })

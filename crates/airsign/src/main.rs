@@ -5,7 +5,8 @@ use std::io::{self, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use airsign::{BatchOptions, run_batch, sign_request};
+use airsign::{BatchOptions, Outcome, run_batch, sign_request, verify_line};
+use airsign_core::verify::VerifyOptions;
 use airsign_core::{Context, Error, ErrorCode, RandomIds, SystemClock};
 use airsign_keys::{FilePolicy, KeyFile, Keyring, prompt_on_tty, read_password_file};
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -16,6 +17,13 @@ Exit codes:
   1  at least one request refused (bad input, bad key)
   2  usage error
   3  I/O error (unreadable file); a closed stdout is not an error";
+
+const VERIFY_EXIT_CODES: &str = "\
+Exit codes:
+  0  no envelope failed (each is ok or unverifiable)
+  1  at least one envelope failed
+  2  usage error
+  3  I/O error (unreadable file)";
 
 /// Builds canonical, signed cancel requests for crypto venues offline and prints them as
 /// ready-to-send JSON envelopes (one per line on stdout; messages for people on stderr).
@@ -48,6 +56,23 @@ enum Command {
         /// Signing threads (default: one per core). Output order never depends on it.
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
         jobs: Option<u16>,
+    },
+    /// Check every signature in envelopes offline (one JSON envelope, or NDJSON).
+    ///
+    /// Prints one result line per envelope: "ok", "unverifiable" (nothing failed but
+    /// something cannot be checked: a bearer token, an HMAC without --key-file) or
+    /// "failed" with an error. The signed bytes are re-derived from the body, url and
+    /// headers, never taken from the envelope's "signed" field.
+    #[command(after_help = "Example:\n  airsign sign --key-file examples/TEST-KEY-readme.json examples/cancel-order.json | airsign verify\n\n".to_owned() + VERIFY_EXIT_CODES)]
+    Verify {
+        #[command(flatten)]
+        keys: KeyArgs,
+        /// Accept envelopes for this base URL besides the venues' own (repeatable), e.g.
+        /// one given as a request's base_url.
+        #[arg(long, value_name = "URL")]
+        base_url: Vec<String>,
+        /// The envelope file; `-` or nothing reads stdin.
+        envelopes: Option<PathBuf>,
     },
     /// Print the account (ed25519, base58) or address of a key file.
     #[command(after_help = "Example:\n  airsign pubkey --key-file examples/TEST-KEY-readme.json --scheme ed25519\n\n".to_owned() + EXIT_CODES)]
@@ -200,6 +225,30 @@ fn run(cli: Cli) -> u8 {
                 ),
             }
         }
+        Command::Verify {
+            keys,
+            base_url,
+            envelopes,
+        } => {
+            let keyring = match load_keys(&keys) {
+                Ok(k) => k,
+                Err(e) => return report(&e, None),
+            };
+            let opts = VerifyOptions {
+                base_urls: base_url,
+                now_ms: ctx.clock.now_ms(),
+            };
+            match verify_input(envelopes.as_deref(), &keyring, &opts) {
+                Ok(counts) => {
+                    eprintln!(
+                        "airsign: {} ok, {} unverifiable, {} failed",
+                        counts[0], counts[1], counts[2]
+                    );
+                    u8::from(counts[2] > 0)
+                }
+                Err(e) => report(&e, None),
+            }
+        }
         Command::Pubkey { keys, scheme } => {
             if keys.key_file.is_none() {
                 eprintln!("airsign: pubkey needs --key-file PATH (or AIRSIGN_KEY_FILE)");
@@ -229,6 +278,87 @@ fn run(cli: Cli) -> u8 {
         }
     }
 }
+
+/// Reads envelopes and prints one result line each; returns [ok, unverifiable, failed].
+///
+/// NDJSON is streamed line by line. When the first non-blank line is not a JSON document
+/// by itself, the whole input is taken as one (pretty-printed) envelope instead.
+fn verify_input(
+    path: Option<&std::path::Path>,
+    keys: &Keyring,
+    opts: &VerifyOptions,
+) -> Result<[u64; 3], Error> {
+    use std::io::BufRead;
+    let name = path.map_or_else(|| "stdin".to_owned(), |p| p.display().to_string());
+    let io_err = |e: io::Error| {
+        Error::new(
+            ErrorCode::Io,
+            None,
+            format!("cannot read envelopes from {name}: {e}"),
+        )
+    };
+    let reader: Box<dyn BufRead> = match path {
+        Some(p) if p.as_os_str() != "-" => {
+            Box::new(io::BufReader::new(std::fs::File::open(p).map_err(io_err)?))
+        }
+        _ => Box::new(io::BufReader::new(io::stdin())),
+    };
+    let mut reader = reader.take(MAX_VERIFY_BYTES);
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    let mut counts = [0u64; 3];
+    let mut emit = |line_no: u64, raw: &[u8], counts: &mut [u64; 3]| -> bool {
+        let (line, outcome) = verify_line(line_no, raw, keys, opts);
+        counts[match outcome {
+            Outcome::Ok => 0,
+            Outcome::Unverifiable => 1,
+            Outcome::Failed => 2,
+        }] += 1;
+        // A closed stdout is not an error (CONTRACT.md §3): stop quietly.
+        writeln!(out, "{line}").and_then(|()| out.flush()).is_ok()
+    };
+    let mut buf = Vec::new();
+    let mut line_no = 0u64;
+    let mut first = true;
+    loop {
+        buf.clear();
+        if reader.read_until(b'\n', &mut buf).map_err(io_err)? == 0 {
+            break;
+        }
+        line_no += 1;
+        let raw = buf.strip_suffix(b"\n").unwrap_or(&buf);
+        let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+        if raw.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        if first {
+            first = false;
+            let whole_line = serde_json::from_slice::<serde_json::Value>(raw).is_ok();
+            if !whole_line {
+                // One pretty-printed envelope: the rest of the input belongs to it.
+                let mut doc = raw.to_vec();
+                doc.push(b'\n');
+                reader.read_to_end(&mut doc).map_err(io_err)?;
+                emit(line_no, &doc, &mut counts);
+                return Ok(counts);
+            }
+        }
+        if !emit(line_no, raw, &mut counts) {
+            break;
+        }
+    }
+    if counts == [0, 0, 0] {
+        return Err(Error::new(
+            ErrorCode::EnvelopeMalformed,
+            None,
+            format!("expected at least one envelope in {name}, saw none"),
+        ));
+    }
+    Ok(counts)
+}
+
+/// Most input `verify` reads (1 GiB): a guard against an endless stream, far above any
+/// kill-switch batch.
+const MAX_VERIFY_BYTES: u64 = 1 << 30;
 
 /// Largest single request `sign` reads: far above any real cancel.
 const MAX_REQUEST_BYTES: u64 = 16 * 1024 * 1024;

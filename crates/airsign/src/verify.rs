@@ -78,15 +78,17 @@ pub fn verify_line(
                 e.valid_up_to()
             ),
         )),
-        Ok(text) => verify_envelope(text, keys, opts),
+        Ok(text) => parse_envelope(text),
     };
     let mut top = Map::new();
     top.insert("airsign".into(), Value::from(airsign_core::FORMAT_VERSION));
     top.insert("line".into(), Value::from(line_no));
-    let outcome = match result {
-        Ok((env, verdict)) => {
-            top.insert("venue".into(), Value::from(env.venue));
-            top.insert("action".into(), Value::from(env.action));
+    if let Ok(env) = &result {
+        top.insert("venue".into(), Value::from(env.venue.as_str()));
+        top.insert("action".into(), Value::from(env.action.as_str()));
+    }
+    let outcome = match result.and_then(|env| verify_parsed(&env, keys, opts)) {
+        Ok(verdict) => {
             let word = verdict.result();
             top.insert("result".into(), Value::from(word));
             let checks: Vec<Value> = verdict
