@@ -635,6 +635,8 @@ pub fn verify(env: &Envelope, opts: &VerifyOptions) -> Result<Verdict> {
         .ok_or_else(|| mismatch("body", "expected the request body, saw null"))?;
     let mut body = parse_body("body", text)?;
     let mut req = Map::new();
+    // Where the operations sit in the body, for field paths in messages and verdicts.
+    let mut prefix = "body".to_owned();
     let payload = match env.transport {
         Transport::Rest => Value::Object(body),
         Transport::Ws => {
@@ -646,7 +648,10 @@ pub fn verify(env: &Envelope, opts: &VerifyOptions) -> Result<Verdict> {
             };
             let mut it = params.into_iter();
             match (it.next(), it.next()) {
-                (Some((_, v)), None) => v,
+                (Some((k, v)), None) => {
+                    prefix = format!("body.params.{k}");
+                    v
+                }
                 _ => return Err(mismatch("body.params", "expected exactly one operation")),
             }
         }
@@ -676,18 +681,21 @@ pub fn verify(env: &Envelope, opts: &VerifyOptions) -> Result<Verdict> {
             items.push((
                 a.shift_remove("type"),
                 data,
-                format!("body.actions[{i}].data.signature"),
+                format!("{prefix}.actions[{i}].data"),
             ));
         }
     } else {
-        items.push((None, payload, "body.signature".into()));
+        items.push((None, payload, prefix.clone()));
     }
     let mut header: Option<Map<String, Value>> = None;
     let mut signatures = Vec::with_capacity(items.len());
     let mut hardware = false;
     let mut params_actions = Vec::with_capacity(items.len());
     let mut single_params = Map::new();
-    for (ty, mut data, field) in items {
+    let mut account_paths = Vec::with_capacity(items.len());
+    for (ty, mut data, at) in items {
+        let field = format!("{at}.signature");
+        account_paths.push(format!("{at}.account"));
         let mut h = Map::new();
         for k in HEADER_FIELDS {
             if let Some(v) = data.shift_remove(*k) {
@@ -778,7 +786,7 @@ pub fn verify(env: &Envelope, opts: &VerifyOptions) -> Result<Verdict> {
     let mut unsigned = Vec::new();
     if key != account {
         // The agent signs on behalf of `account`, which is not in the signed message.
-        unsigned.push("body.account".to_owned());
+        unsigned.extend(account_paths);
     }
     if env.transport == Transport::Ws {
         unsigned.push("body.id".to_owned());
