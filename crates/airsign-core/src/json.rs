@@ -31,7 +31,7 @@ pub fn parse_object(text: &str) -> Result<Map<String, Value>> {
             "expected a JSON object, saw a byte-order mark (U+FEFF) before it",
         ));
     }
-    let value: Value = serde_json::from_str(text).map_err(malformed)?;
+    let Strict(value) = serde_json::from_str(text).map_err(malformed)?;
     let Value::Object(map) = value else {
         return Err(Error::new(
             ErrorCode::RequestMalformed,
@@ -42,8 +42,6 @@ pub fn parse_object(text: &str) -> Result<Map<String, Value>> {
             ),
         ));
     };
-    // Second pass: serde_json keeps the last of duplicate keys without a word.
-    serde_json::from_str::<NoDuplicates>(text).map_err(malformed)?;
     Ok(map)
 }
 
@@ -55,64 +53,87 @@ fn malformed(e: serde_json::Error) -> Error {
     )
 }
 
-/// Walks a JSON document and fails on the first object with a repeated key.
-struct NoDuplicates;
+/// The map key `serde_json` (with `arbitrary_precision`) uses to hand a number's exact
+/// text to a visitor.
+const NUMBER_TOKEN: &str = "$serde_json::private::Number";
 
-impl<'de> Deserialize<'de> for NoDuplicates {
+/// A JSON value built in one pass, refusing an object with a repeated key at any depth.
+/// (Plain `serde_json::Value` keeps the last duplicate without a word.)
+struct Strict(Value);
+
+impl<'de> Deserialize<'de> for Strict {
     fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        d.deserialize_any(NoDuplicatesVisitor)
+        d.deserialize_any(StrictVisitor)
     }
 }
 
-struct NoDuplicatesVisitor;
+struct StrictVisitor;
 
-impl<'de> Visitor<'de> for NoDuplicatesVisitor {
-    type Value = NoDuplicates;
+impl<'de> Visitor<'de> for StrictVisitor {
+    type Value = Strict;
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("any JSON value")
     }
-    fn visit_bool<E>(self, _: bool) -> std::result::Result<NoDuplicates, E> {
-        Ok(NoDuplicates)
+    fn visit_bool<E>(self, b: bool) -> std::result::Result<Strict, E> {
+        Ok(Strict(Value::Bool(b)))
     }
-    fn visit_i64<E>(self, _: i64) -> std::result::Result<NoDuplicates, E> {
-        Ok(NoDuplicates)
+    fn visit_i64<E>(self, n: i64) -> std::result::Result<Strict, E> {
+        Ok(Strict(Value::from(n)))
     }
-    fn visit_u64<E>(self, _: u64) -> std::result::Result<NoDuplicates, E> {
-        Ok(NoDuplicates)
+    fn visit_u64<E>(self, n: u64) -> std::result::Result<Strict, E> {
+        Ok(Strict(Value::from(n)))
     }
-    fn visit_f64<E>(self, _: f64) -> std::result::Result<NoDuplicates, E> {
-        Ok(NoDuplicates)
+    fn visit_f64<E: de::Error>(self, n: f64) -> std::result::Result<Strict, E> {
+        Number::from_f64(n)
+            .map(|n| Strict(Value::Number(n)))
+            .ok_or_else(|| E::custom("a number JSON cannot hold"))
     }
-    fn visit_str<E>(self, _: &str) -> std::result::Result<NoDuplicates, E> {
-        Ok(NoDuplicates)
+    fn visit_str<E>(self, s: &str) -> std::result::Result<Strict, E> {
+        Ok(Strict(Value::String(s.to_owned())))
     }
-    fn visit_unit<E>(self) -> std::result::Result<NoDuplicates, E> {
-        Ok(NoDuplicates)
+    fn visit_string<E>(self, s: String) -> std::result::Result<Strict, E> {
+        Ok(Strict(Value::String(s)))
     }
-    fn visit_seq<A: SeqAccess<'de>>(
-        self,
-        mut seq: A,
-    ) -> std::result::Result<NoDuplicates, A::Error> {
-        while seq.next_element::<NoDuplicates>()?.is_some() {}
-        Ok(NoDuplicates)
+    fn visit_unit<E>(self) -> std::result::Result<Strict, E> {
+        Ok(Strict(Value::Null))
     }
-    fn visit_map<A: MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> std::result::Result<NoDuplicates, A::Error> {
-        let mut seen: Vec<String> = Vec::new();
+    fn visit_none<E>(self) -> std::result::Result<Strict, E> {
+        Ok(Strict(Value::Null))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Strict, A::Error> {
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(Strict(v)) = seq.next_element::<Strict>()? {
+            out.push(v);
+        }
+        Ok(Strict(Value::Array(out)))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Strict, A::Error> {
+        let Some(first) = map.next_key::<String>()? else {
+            return Ok(Strict(Value::Object(Map::new())));
+        };
+        if first == NUMBER_TOKEN {
+            // A number: its exact text, kept as text (`arbitrary_precision`).
+            let text: String = map.next_value()?;
+            return text
+                .parse::<Number>()
+                .map(|n| Strict(Value::Number(n)))
+                .map_err(de::Error::custom);
+        }
+        let mut out = Map::new();
+        let Strict(v) = map.next_value::<Strict>()?;
+        out.insert(first, v);
         while let Some(key) = map.next_key::<String>()? {
-            if seen.contains(&key) {
+            if out.contains_key(&key) {
                 return Err(de::Error::custom(format_args!(
                     "duplicate key {}",
                     Value::from(key)
                 )));
             }
-            map.next_value::<NoDuplicates>()?;
-            seen.push(key);
+            let Strict(v) = map.next_value::<Strict>()?;
+            out.insert(key, v);
         }
-        Ok(NoDuplicates)
+        Ok(Strict(Value::Object(out)))
     }
 }
 

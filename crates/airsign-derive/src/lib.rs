@@ -419,7 +419,11 @@ pub fn sign<S: Eip191Sign>(p: &DeriveRequest, signer: &S) -> Result<Envelope> {
     let message = signing_payload(p.timestamp);
     let sig: EthSignature = signer.sign_eip191(message.as_bytes())?;
     let sig_hex = sig.to_hex();
-    let wallet = p.wallet.unwrap_or_else(|| signer.address()).to_checksum();
+    let signer_text = signer.checksum_address();
+    let wallet = match p.wallet {
+        Some(w) => w.to_checksum(),
+        None => signer_text.clone(),
+    };
     // Derive's SDK sends JSON.stringify(params): compact, non-ASCII as UTF-8.
     let writer = Writer {
         sort_keys: false,
@@ -467,7 +471,7 @@ pub fn sign<S: Eip191Sign>(p: &DeriveRequest, signer: &S) -> Result<Envelope> {
         headers: Headers(headers),
         body: Some(body),
         login,
-        signer: Some(signer.address().to_checksum()),
+        signer: Some(signer_text),
         signed: vec![Signed {
             scheme: "eip191".into(),
             message: Some(message),

@@ -43,6 +43,10 @@ impl Ed25519Sign for Ed25519Signer {
 pub trait Eip191Sign {
     /// The signer's Ethereum address.
     fn address(&self) -> Address;
+    /// The address in EIP-55 mixed case.
+    fn checksum_address(&self) -> String {
+        self.address().to_checksum()
+    }
     /// The recoverable signature over the EIP-191 framing of `msg`.
     fn sign_eip191(&self, msg: &[u8]) -> Result<EthSignature>;
 }
@@ -50,6 +54,9 @@ pub trait Eip191Sign {
 impl Eip191Sign for Secp256k1Signer {
     fn address(&self) -> Address {
         Secp256k1Signer::address(self)
+    }
+    fn checksum_address(&self) -> String {
+        Secp256k1Signer::checksum_address(self).to_owned()
     }
     fn sign_eip191(&self, msg: &[u8]) -> Result<EthSignature> {
         Secp256k1Signer::sign_eip191(self, msg)

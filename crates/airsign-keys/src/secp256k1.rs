@@ -21,6 +21,8 @@ use crate::keystore;
 pub struct Secp256k1Signer {
     key: SigningKey,
     address: Address,
+    /// The EIP-55 text of `address`, computed once (it costs a Keccak per call).
+    checksum: String,
 }
 
 impl std::fmt::Debug for Secp256k1Signer {
@@ -61,7 +63,12 @@ impl Secp256k1Signer {
             )
         })?;
         let address = Address::from_verifying_key(key.verifying_key());
-        Ok(Self { key, address })
+        let checksum = address.to_checksum();
+        Ok(Self {
+            key,
+            address,
+            checksum,
+        })
     }
 
     /// Parses a hex private key file: 64 hex digits, optional `0x`, whitespace around.
@@ -123,6 +130,11 @@ impl Secp256k1Signer {
     /// The signer's address.
     pub fn address(&self) -> Address {
         self.address
+    }
+
+    /// The signer's address in EIP-55 mixed case (computed once, when the key is loaded).
+    pub fn checksum_address(&self) -> &str {
+        &self.checksum
     }
 
     /// The one signing primitive: ECDSA over a 32-byte digest, RFC 6979 nonce, low-s,

@@ -835,7 +835,7 @@ pub fn sign<S: Eip191Sign>(p: &MobulaRequest, signer: &S) -> Result<Envelope> {
         )]),
         body: Some(body),
         login: None,
-        signer: Some(signer.address().to_checksum()),
+        signer: Some(signer.checksum_address()),
         signed: vec![Signed {
             scheme: "eip191".into(),
             message: Some(message),

@@ -475,80 +475,93 @@ pub fn sign<S: Ed25519Sign>(
         Some(acc) => base58_32(&acc),
         None => signer.address().to_owned(),
     };
+    // The body is written as text straight away (Python's json.dumps spacing and
+    // escapes, via `Writer::PYTHON`), in the order the SDK builds it: account,
+    // agent_wallet (agent mode only: the SDK omits it otherwise, never sends null),
+    // signature, timestamp, expiry_window, then the payload fields.
+    const W: Writer = Writer::PYTHON;
     let mut signed = Vec::with_capacity(p.operations.len());
-    let mut bodies = Vec::with_capacity(p.operations.len());
-    for op in &p.operations {
+    let mut payload = String::with_capacity(256 * p.operations.len());
+    if p.batch {
+        payload.push_str("{\"actions\":[");
+    }
+    for (i, op) in p.operations.iter().enumerate() {
         let text = signing_payload(op, p.timestamp, p.expiry_window)?;
-        let (sig, entry) = match p.signature_type {
+        let (sig_json, entry) = match p.signature_type {
             SignatureType::Software => {
                 let sig = base58_64(&signer.sign(text.as_bytes()));
+                let mut json = String::with_capacity(sig.len() + 2);
+                W.write_str(&sig, &mut json);
                 let entry = Signed {
                     scheme: "ed25519".into(),
                     message: Some(text),
                     message_hex: None,
-                    signature: sig.clone(),
+                    signature: sig,
                 };
-                (Value::from(sig), entry)
+                (json, entry)
             }
             SignatureType::Hardware => {
                 let bytes = offchain_envelope(&text)?;
                 let sig = base58_64(&signer.sign(&bytes));
-                let mut obj = Map::new();
-                obj.insert("type".into(), Value::from("hardware"));
-                obj.insert("value".into(), Value::from(sig.as_str()));
+                let mut json = String::from("{\"type\":\"hardware\",\"value\":");
+                W.write_str(&sig, &mut json);
+                json.push('}');
                 let entry = Signed {
                     scheme: "solana-offchain".into(),
                     message: Some(text),
                     message_hex: Some(hex::encode(bytes)),
                     signature: sig,
                 };
-                (Value::Object(obj), entry)
+                (json, entry)
             }
         };
-        // Body order as the SDK builds it: account, agent_wallet, signature, timestamp,
-        // expiry_window, then the payload fields. agent_wallet only in agent mode: the
-        // SDK omits it otherwise, never sends null.
-        let mut body = Map::new();
-        body.insert("account".into(), Value::from(account.as_str()));
+        if p.batch {
+            if i > 0 {
+                payload.push(',');
+            }
+            payload.push_str("{\"type\":");
+            W.write_str(op.op.batch_type().unwrap_or("Cancel"), &mut payload);
+            payload.push_str(",\"data\":");
+        }
+        payload.push_str("{\"account\":");
+        W.write_str(&account, &mut payload);
         if agent.is_some() {
-            body.insert("agent_wallet".into(), Value::from(signer.address()));
+            payload.push_str(",\"agent_wallet\":");
+            W.write_str(signer.address(), &mut payload);
         }
-        body.insert("signature".into(), sig);
-        body.insert("timestamp".into(), Value::from(p.timestamp));
-        body.insert("expiry_window".into(), Value::from(p.expiry_window));
+        payload.push_str(",\"signature\":");
+        payload.push_str(&sig_json);
+        payload.push_str(",\"timestamp\":");
+        payload.push_str(&p.timestamp.to_string());
+        payload.push_str(",\"expiry_window\":");
+        payload.push_str(&p.expiry_window.to_string());
         for (k, v) in &op.data {
-            body.insert(k.clone(), v.clone());
+            payload.push(',');
+            W.write_str(k, &mut payload);
+            payload.push(':');
+            W.write(v, &mut payload)?;
         }
-        bodies.push((op.op, Value::Object(body)));
+        payload.push('}');
+        if p.batch {
+            payload.push('}');
+        }
         signed.push(entry);
     }
-    let (ws_key, payload) = if p.batch {
-        let actions: Vec<Value> = bodies
-            .into_iter()
-            .map(|(op, body)| {
-                let mut a = Map::new();
-                a.insert(
-                    "type".into(),
-                    Value::from(op.batch_type().unwrap_or("Cancel")),
-                );
-                a.insert("data".into(), body);
-                Value::Object(a)
-            })
-            .collect();
-        let mut m = Map::new();
-        m.insert("actions".into(), Value::Array(actions));
-        ("batch_orders", Value::Object(m))
-    } else {
-        let (op, body) = bodies.into_iter().next().ok_or_else(|| {
-            Error::new(
+    if p.batch {
+        payload.push_str("]}");
+    }
+    let ws_key = match (p.batch, p.operations.first()) {
+        (false, Some(op)) => op.op.type_name(),
+        (false, None) => {
+            return Err(Error::new(
                 ErrorCode::ParamsMissing,
                 Some("params"),
                 "no operation to sign",
-            )
-        })?;
-        (op.type_name(), body)
+            ));
+        }
+        (true, _) => "batch_orders",
     };
-    let (method, url, headers, body_value) = match p.transport {
+    let (method, url, headers, body) = match p.transport {
         Transport::Rest => {
             let path = match (p.batch, p.operations.first()) {
                 (false, Some(op)) => op.op.rest_path(),
@@ -563,17 +576,15 @@ pub fn sign<S: Ed25519Sign>(
         }
         Transport::Ws => {
             let id = p.ws_id.clone().unwrap_or_else(|| ctx.ids.uuid_v4());
-            let mut params = Map::new();
-            params.insert(ws_key.to_owned(), payload);
-            let mut frame = Map::new();
-            frame.insert("id".into(), Value::from(id));
-            frame.insert("params".into(), Value::Object(params));
-            (
-                None,
-                format!("{}/ws", p.host),
-                Vec::new(),
-                Value::Object(frame),
-            )
+            let mut frame = String::with_capacity(payload.len() + 96);
+            frame.push_str("{\"id\":");
+            W.write_str(&id, &mut frame);
+            frame.push_str(",\"params\":{");
+            W.write_str(ws_key, &mut frame);
+            frame.push(':');
+            frame.push_str(&payload);
+            frame.push_str("}}");
+            (None, format!("{}/ws", p.host), Vec::new(), frame)
         }
     };
     Ok(Envelope {
@@ -584,7 +595,7 @@ pub fn sign<S: Ed25519Sign>(
         method,
         url,
         headers: airsign_core::Headers(headers),
-        body: Some(Writer::PYTHON.to_string(&body_value)?),
+        body: Some(body),
         login: None,
         signer: Some(signer.address().to_owned()),
         signed,
