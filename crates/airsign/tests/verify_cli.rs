@@ -161,3 +161,16 @@ fn empty_input_and_missing_file_are_errors() {
     let (code, _, _) = verify(&["/nonexistent/envelopes.ndjson"], b"");
     assert_eq!(code, 3);
 }
+
+/// The README's `verify` example prints exactly what the README shows.
+#[test]
+fn readme_verify_example_is_true() {
+    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
+    let cmd = "$ airsign sign --key-file examples/TEST-KEY-readme.json examples/cancel-order.json | airsign verify";
+    let mut lines = readme.lines().skip_while(|l| *l != cmd);
+    assert_eq!(lines.next(), Some(cmd), "README lost its verify example");
+    let shown = lines.next().unwrap();
+    let (code, out, _) = verify(&[], &readme_envelope());
+    assert_eq!(code, 0);
+    assert_eq!(out[0].to_string(), shown);
+}
