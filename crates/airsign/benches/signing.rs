@@ -254,6 +254,61 @@ fn one_shot(_c: &mut Criterion) {
         sign_mean.as_secs_f64() / noop_mean.as_secs_f64()
     );
     let _ = ver_best;
+
+    // Memory: peak RSS of `airsign batch` for 1,000 and for 1,000,000 requests, streamed
+    // through a pipe (GNU time reads the child's maximum resident set size).
+    let gnu_time = PathBuf::from("/usr/bin/time");
+    if !gnu_time.exists() {
+        eprintln!("ratio: memory: skipped (no /usr/bin/time)");
+        return;
+    }
+    let peak_kb = |n: usize| -> u64 {
+        let dir = std::env::temp_dir().join(format!("airsign-bench-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let key = dir.join("key.hex");
+        std::fs::write(&key, KEY).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
+        }
+        let mut child = Command::new(&gnu_time)
+            .args(["-f", "%M"])
+            .arg(&airsign)
+            .arg("batch")
+            .arg("--key-file")
+            .arg(&key)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let writer = std::thread::spawn(move || {
+            use std::io::Write;
+            let chunk = batch_input(PACIFICA, 1000);
+            for _ in 0..n / 1000 {
+                stdin.write_all(&chunk).unwrap();
+            }
+        });
+        let out = child.wait_with_output().unwrap();
+        writer.join().unwrap();
+        let _ = std::fs::remove_dir_all(&dir);
+        String::from_utf8_lossy(&out.stderr)
+            .lines()
+            .last()
+            .and_then(|l| l.trim().parse().ok())
+            .unwrap_or(0)
+    };
+    let small = peak_kb(1_000);
+    let t = Instant::now();
+    let large = peak_kb(1_000_000);
+    let secs = t.elapsed().as_secs_f64();
+    eprintln!(
+        "ratio: memory: peak RSS {small} KB for 1,000 requests, {large} KB for 1,000,000 ({:.0} requests/s end to end through the binary); large / small = {:.2} (target <= 2)",
+        1e6 / secs,
+        large as f64 / small.max(1) as f64
+    );
 }
 
 criterion_group!(benches, venues, batch, one_shot);
