@@ -93,7 +93,7 @@ impl Request {
     }
 
     /// Builds a request from an already parsed JSON object.
-    pub fn from_map(mut map: Map<String, Value>) -> Result<Self> {
+    pub fn from_map(map: Map<String, Value>) -> Result<Self> {
         for key in map.keys() {
             if !COMMON.contains(&key.as_str()) && !VENUE_SPECIFIC.contains(&key.as_str()) {
                 let mut all: Vec<&str> = COMMON.to_vec();
@@ -101,27 +101,59 @@ impl Request {
                 return Err(Error::unknown_field(key, &all));
             }
         }
-        let venue = take_string(&mut map, "venue")?
-            .ok_or_else(|| Error::missing("venue", "a venue name"))?;
-        let action = take_string(&mut map, "action")?
+        // One pass over the fields (no hashing, no shifting), then the checks in a fixed
+        // order, so which error a request with several problems gets never depends on
+        // its key order.
+        let mut slots: [Option<Value>; 8] = Default::default();
+        const SLOT_NAMES: [&str; 8] = [
+            "venue",
+            "action",
+            "transport",
+            "environment",
+            "base_url",
+            "timestamp",
+            "id",
+            "params",
+        ];
+        let mut extra = Map::new();
+        for (k, v) in map {
+            match SLOT_NAMES.iter().position(|n| *n == k) {
+                Some(i) => slots[i] = Some(v),
+                None => {
+                    extra.insert(k, v);
+                }
+            }
+        }
+        let [
+            venue,
+            action,
+            transport,
+            environment,
+            base_url,
+            timestamp,
+            id,
+            params,
+        ] = slots;
+        let venue =
+            take_string(venue, "venue")?.ok_or_else(|| Error::missing("venue", "a venue name"))?;
+        let action = take_string(action, "action")?
             .ok_or_else(|| Error::missing("action", "the venue's action name"))?;
-        let (transport, transport_given) = match map.shift_remove("transport") {
+        let (transport, transport_given) = match transport {
             None => (Transport::Rest, false),
             Some(Value::String(s)) if s == "rest" => (Transport::Rest, true),
             Some(Value::String(s)) if s == "ws" => (Transport::Ws, true),
             Some(v) => return Err(Error::invalid("transport", "\"rest\" or \"ws\"", &v)),
         };
-        let environment = take_string(&mut map, "environment")?;
-        let base_url = match take_string(&mut map, "base_url")? {
+        let environment = take_string(environment, "environment")?;
+        let base_url = match take_string(base_url, "base_url")? {
             Some(u) => Some(check_base_url(&u)?),
             None => None,
         };
-        let timestamp = match map.shift_remove("timestamp") {
+        let timestamp = match timestamp {
             None => None,
             Some(v) => Some(parse_timestamp("timestamp", &v)?),
         };
-        let id = map.shift_remove("id");
-        let params = match map.shift_remove("params") {
+        let params = match params {
             None => Map::new(),
             Some(Value::Object(p)) => p,
             Some(v) => return Err(Error::invalid("params", "an object", &v)),
@@ -136,7 +168,7 @@ impl Request {
             timestamp,
             id,
             params,
-            extra: map,
+            extra,
         })
     }
 
@@ -206,8 +238,8 @@ impl Request {
     }
 }
 
-fn take_string(map: &mut Map<String, Value>, key: &str) -> Result<Option<String>> {
-    match map.shift_remove(key) {
+fn take_string(value: Option<Value>, key: &str) -> Result<Option<String>> {
+    match value {
         None => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
         Some(v) => Err(Error::invalid(key, "a string", &v)),
