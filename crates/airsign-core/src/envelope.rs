@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::Transport;
+use crate::json::Writer;
 
 /// One ready-to-send request, printed as one JSON line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -94,7 +95,127 @@ pub struct Signed {
 impl Envelope {
     /// The envelope as one JSON line (no trailing newline).
     pub fn to_json_line(&self) -> String {
-        // Serialising plain strings, integers and maps cannot fail.
-        serde_json::to_string(self).unwrap_or_default()
+        // Written by hand (it is on every request's path): the same bytes as
+        // `serde_json::to_string(self)`, which a test checks.
+        const W: Writer = Writer {
+            sort_keys: false,
+            ensure_ascii: false,
+        };
+        fn opt(out: &mut String, v: Option<&str>) {
+            match v {
+                Some(s) => W.write_str(s, out),
+                None => out.push_str("null"),
+            }
+        }
+        let mut out = String::with_capacity(
+            256 + self.body.as_ref().map_or(0, |b| b.len() * 5 / 4)
+                + self
+                    .signed
+                    .iter()
+                    .map(|s| s.signature.len() + 160)
+                    .sum::<usize>(),
+        );
+        out.push_str("{\"airsign\":");
+        out.push_str(&self.airsign.to_string());
+        out.push_str(",\"venue\":");
+        W.write_str(&self.venue, &mut out);
+        out.push_str(",\"action\":");
+        W.write_str(&self.action, &mut out);
+        out.push_str(",\"transport\":");
+        W.write_str(self.transport.as_str(), &mut out);
+        out.push_str(",\"method\":");
+        opt(&mut out, self.method.as_deref());
+        out.push_str(",\"url\":");
+        W.write_str(&self.url, &mut out);
+        out.push_str(",\"headers\":{");
+        for (i, (k, v)) in self.headers.0.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            W.write_str(k, &mut out);
+            out.push(':');
+            W.write_str(v, &mut out);
+        }
+        out.push_str("},\"body\":");
+        opt(&mut out, self.body.as_deref());
+        if let Some(login) = &self.login {
+            out.push_str(",\"login\":");
+            W.write_str(login, &mut out);
+        }
+        out.push_str(",\"signer\":");
+        opt(&mut out, self.signer.as_deref());
+        out.push_str(",\"signed\":[");
+        for (i, s) in self.signed.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str("{\"scheme\":");
+            W.write_str(&s.scheme, &mut out);
+            if let Some(m) = &s.message {
+                out.push_str(",\"message\":");
+                W.write_str(m, &mut out);
+            }
+            if let Some(m) = &s.message_hex {
+                out.push_str(",\"message_hex\":");
+                W.write_str(m, &mut out);
+            }
+            out.push_str(",\"signature\":");
+            W.write_str(&s.signature, &mut out);
+            out.push('}');
+        }
+        out.push_str("],\"expires_at\":");
+        match self.expires_at {
+            Some(n) => out.push_str(&n.to_string()),
+            None => out.push_str("null"),
+        }
+        out.push('}');
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn the_hand_written_line_is_serde_json_s() {
+        let mut e = Envelope {
+            airsign: 1,
+            venue: "ripio".into(),
+            action: "cancel_order".into(),
+            transport: Transport::Ws,
+            method: None,
+            url: "wss://x/\u{7f}\u{e9}".into(),
+            headers: Headers(vec![("A".into(), "b\"\\\n".into())]),
+            body: Some("{\"k\":\"\u{1}\u{1f600}\"}".into()),
+            login: Some("login\t".into()),
+            signer: None,
+            signed: vec![
+                Signed {
+                    scheme: "s".into(),
+                    message: Some("m\u{8}\u{c}".into()),
+                    message_hex: Some("00".into()),
+                    signature: "sig".into(),
+                },
+                Signed {
+                    scheme: "t".into(),
+                    message: None,
+                    message_hex: None,
+                    signature: "x".into(),
+                },
+            ],
+            expires_at: Some(u64::MAX),
+        };
+        assert_eq!(e.to_json_line(), serde_json::to_string(&e).unwrap());
+        e.login = None;
+        e.method = Some("POST".into());
+        e.transport = Transport::Rest;
+        e.signer = Some("me".into());
+        e.body = None;
+        e.headers = Headers::default();
+        e.signed.clear();
+        e.expires_at = None;
+        assert_eq!(e.to_json_line(), serde_json::to_string(&e).unwrap());
     }
 }

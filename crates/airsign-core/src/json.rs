@@ -267,36 +267,53 @@ impl Writer {
         Ok(())
     }
 
-    /// Appends `s` as a JSON string literal with Python's escaping rules.
+    /// Appends `s` as a JSON string literal with Python's escaping rules (with
+    /// `ensure_ascii: false`, exactly `serde_json`'s and `JSON.stringify`'s).
     pub fn write_str(self, s: &str, out: &mut String) {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
         out.push('"');
-        let mut start = 0;
-        for (i, ch) in s.char_indices() {
-            let esc: Option<&str> = match ch {
-                '"' => Some("\\\""),
-                '\\' => Some("\\\\"),
-                '\n' => Some("\\n"),
-                '\r' => Some("\\r"),
-                '\t' => Some("\\t"),
-                '\u{08}' => Some("\\b"),
-                '\u{0c}' => Some("\\f"),
-                _ => None,
+        let bytes = s.as_bytes();
+        let (mut start, mut i) = (0, 0);
+        while i < bytes.len() {
+            let b = bytes[i];
+            let plain = match b {
+                b'"' | b'\\' => false,
+                0x20..=0x7e => true,
+                // DEL and non-ASCII: escaped only for ensure_ascii. Without it, the bytes
+                // of a multi-byte character are copied through one by one.
+                _ if b >= 0x7f => !self.ensure_ascii,
+                _ => false,
             };
-            let needs_u =
-                esc.is_none() && ((ch as u32) < 0x20 || (self.ensure_ascii && (ch as u32) >= 0x7f));
-            if esc.is_none() && !needs_u {
+            if plain {
+                i += 1;
                 continue;
             }
             out.push_str(&s[start..i]);
-            start = i + ch.len_utf8();
-            if let Some(e) = esc {
-                out.push_str(e);
-            } else {
-                let mut buf = [0u16; 2];
-                for unit in ch.encode_utf16(&mut buf) {
-                    let _ = write!(out, "\\u{:04x}", unit);
+            let mut width = 1;
+            match b {
+                b'"' => out.push_str("\\\""),
+                b'\\' => out.push_str("\\\\"),
+                b'\n' => out.push_str("\\n"),
+                b'\r' => out.push_str("\\r"),
+                b'\t' => out.push_str("\\t"),
+                0x08 => out.push_str("\\b"),
+                0x0c => out.push_str("\\f"),
+                _ => {
+                    // Only reached at a character boundary: ASCII bytes are one character,
+                    // and with ensure_ascii no byte of a multi-byte character is skipped.
+                    let ch = s[i..].chars().next().unwrap_or('\u{fffd}');
+                    width = ch.len_utf8();
+                    let mut buf = [0u16; 2];
+                    for unit in ch.encode_utf16(&mut buf) {
+                        out.push_str("\\u");
+                        for shift in [12, 8, 4, 0] {
+                            out.push(char::from(HEX[usize::from((*unit >> shift) as u8 & 0xf)]));
+                        }
+                    }
                 }
             }
+            i += width;
+            start = i;
         }
         out.push_str(&s[start..]);
         out.push('"');
@@ -319,6 +336,53 @@ fn write_integer(n: &Number, out: &mut String) -> Result<()> {
         out.push_str(t);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod write_str_props {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The character-by-character reference the fast byte scanner replaced.
+    fn reference(ensure_ascii: bool, s: &str) -> String {
+        let mut out = String::from('"');
+        for ch in s.chars() {
+            match ch {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                '\t' => out.push_str("\\t"),
+                '\u{08}' => out.push_str("\\b"),
+                '\u{0c}' => out.push_str("\\f"),
+                c if (c as u32) < 0x20 || (ensure_ascii && (c as u32) >= 0x7f) => {
+                    let mut buf = [0u16; 2];
+                    for unit in c.encode_utf16(&mut buf) {
+                        let _ = write!(out, "\\u{unit:04x}");
+                    }
+                }
+                c => out.push(c),
+            }
+        }
+        out.push('"');
+        out
+    }
+
+    proptest! {
+        #[test]
+        fn fast_escaping_equals_the_reference(s in "(\\PC|[\\x00-\\x1f\\x7f\"\\\\]|[\u{80}-\u{10ffff}]){0,40}") {
+            for ensure_ascii in [false, true] {
+                let w = Writer { sort_keys: false, ensure_ascii };
+                let mut out = String::new();
+                w.write_str(&s, &mut out);
+                prop_assert_eq!(&out, &reference(ensure_ascii, &s));
+            }
+            // Without ensure_ascii it is serde_json's own escaping.
+            let mut out = String::new();
+            Writer { sort_keys: false, ensure_ascii: false }.write_str(&s, &mut out);
+            prop_assert_eq!(out, serde_json::to_string(&s).unwrap_or_default());
+        }
+    }
 }
 
 #[cfg(test)]
