@@ -12,8 +12,6 @@
 //! point, which is what venues that sign "sorted compact JSON" mean. Floats are refused:
 //! Python prints them with `repr`, and no signed payload in airsign may carry one.
 
-use std::fmt::Write as _;
-
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 
@@ -51,6 +49,21 @@ fn malformed(e: serde_json::Error) -> Error {
         None,
         format!("expected a JSON object, saw invalid JSON: {e}"),
     )
+}
+
+/// Bytes `Writer::write_str` escapes without `ensure_ascii`: C0 controls, `"` and `\`.
+static ESCAPE_CONTROL: [bool; 256] = escape_table(false);
+/// ... and with it: also DEL and every byte of a non-ASCII character.
+static ESCAPE_ASCII: [bool; 256] = escape_table(true);
+
+const fn escape_table(ensure_ascii: bool) -> [bool; 256] {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = b < 0x20 || b == b'"' as usize || b == b'\\' as usize || (ensure_ascii && b >= 0x7f);
+        b += 1;
+    }
+    t
 }
 
 /// The map key `serde_json` (with `arbitrary_precision`) uses to hand a number's exact
@@ -273,18 +286,15 @@ impl Writer {
         const HEX: &[u8; 16] = b"0123456789abcdef";
         out.push('"');
         let bytes = s.as_bytes();
+        let table = if self.ensure_ascii {
+            &ESCAPE_ASCII
+        } else {
+            &ESCAPE_CONTROL
+        };
         let (mut start, mut i) = (0, 0);
         while i < bytes.len() {
             let b = bytes[i];
-            let plain = match b {
-                b'"' | b'\\' => false,
-                0x20..=0x7e => true,
-                // DEL and non-ASCII: escaped only for ensure_ascii. Without it, the bytes
-                // of a multi-byte character are copied through one by one.
-                _ if b >= 0x7f => !self.ensure_ascii,
-                _ => false,
-            };
-            if plain {
+            if !table[usize::from(b)] {
                 i += 1;
                 continue;
             }
@@ -342,6 +352,7 @@ fn write_integer(n: &Number, out: &mut String) -> Result<()> {
 mod write_str_props {
     use super::*;
     use proptest::prelude::*;
+    use std::fmt::Write as _;
 
     /// The character-by-character reference the fast byte scanner replaced.
     fn reference(ensure_ascii: bool, s: &str) -> String {
