@@ -10,7 +10,13 @@
 //! --bin airsign --example noop` for the one-shot figures). The summary lines start with
 //! `ratio:` and are what the README's performance section quotes.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stderr,
+    clippy::type_complexity
+)]
 
 use std::hint::black_box;
 use std::path::PathBuf;
