@@ -16,8 +16,8 @@ use std::fmt;
 
 use airsign_core::{Error, ErrorCode, Result};
 use base64::Engine as _;
-use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::Value;
 use zeroize::Zeroizing;
 

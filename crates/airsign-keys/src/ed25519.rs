@@ -63,7 +63,7 @@ impl Ed25519Signer {
         if text.starts_with('[') {
             return Self::from_solana_json(text);
         }
-        let hex_digits = text.strip_prefix("0x").unwrap_or(text);
+        let hex_digits = strip_0x(text);
         if hex_digits.len() == 64 && hex_digits.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Self::from_hex_seed(text);
         }
@@ -80,7 +80,7 @@ impl Ed25519Signer {
     /// A 32-byte seed as exactly 64 hex digits, optionally `0x`-prefixed.
     pub fn from_hex_seed(text: &str) -> Result<Self> {
         let text = text.trim();
-        let hex_digits = text.strip_prefix("0x").unwrap_or(text);
+        let hex_digits = strip_0x(text);
         if hex_digits.len() != 64 || !hex_digits.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(key_invalid(&format!(
                 "expected a 32-byte ed25519 seed as 64 hex digits (optionally 0x-prefixed); \
@@ -131,6 +131,13 @@ impl Ed25519Signer {
     pub fn sign(&self, msg: &[u8]) -> [u8; 64] {
         self.key.sign(msg).to_bytes()
     }
+}
+
+/// `text` without a `0x` or `0X` prefix (the secp256k1 parser takes both too).
+fn strip_0x(text: &str) -> &str {
+    text.strip_prefix("0x")
+        .or_else(|| text.strip_prefix("0X"))
+        .unwrap_or(text)
 }
 
 /// The key file as trimmed text, or why it is not a key.
@@ -230,6 +237,7 @@ mod tests {
         for form in [
             hex_seed.clone(),
             format!("0x{hex_seed}\n"),
+            format!("0X{hex_seed}"),
             B58_1.to_owned(),
             json,
         ] {

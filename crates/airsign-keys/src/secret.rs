@@ -109,7 +109,8 @@ impl KeyFile {
                 format!("refused (--strict-permissions): {w}"),
             ));
         }
-        let buf = read_secret(file, meta.len(), MAX_KEY_FILE_BYTES).map_err(|e| io_err("read", e))?;
+        let buf =
+            read_secret(file, meta.len(), MAX_KEY_FILE_BYTES).map_err(|e| io_err("read", e))?;
         if buf.len() as u64 > MAX_KEY_FILE_BYTES {
             return Err(Error::new(
                 ErrorCode::KeyInvalid,

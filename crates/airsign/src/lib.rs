@@ -67,36 +67,5 @@ pub fn answer_line(line_no: u64, raw: &[u8], keys: &Keyring, ctx: &Context<'_>) 
     }
 }
 
-/// Entry points for the fuzz targets in `fuzz/` and the corpus replay test. Not API.
 #[doc(hidden)]
-#[allow(clippy::panic)] // a panic is how a fuzz target reports a finding
-pub mod fuzzing {
-    use airsign_core::{Context, FixedClock, SequenceIds};
-    use airsign_keys::{Keyring, SecretBytes};
-
-    /// A public test key (seed = SHA-256 of "vector-key-1"), never a real one.
-    const TEST_KEY_HEX: &str = "b46fe82232f5912acec09e955a0b21150fc2e3ccbaf0c1e97aea94c64a8ceac3";
-
-    /// Any bytes as one batch line: the answer must be one line of valid JSON, either an
-    /// envelope or an error object. Panics (the fuzzer's signal) otherwise.
-    pub fn request_line(data: &[u8]) {
-        let keys = Keyring::new(SecretBytes::new(TEST_KEY_HEX.as_bytes().to_vec()));
-        let clock = FixedClock(1_748_970_123_456);
-        let ids = SequenceIds::new(0);
-        let ctx = Context {
-            clock: &clock,
-            ids: &ids,
-        };
-        let (line, ok) = super::answer_line(1, data, &keys, &ctx);
-        assert!(!line.contains('\n'), "an answer is one line");
-        let v: serde_json::Value = match serde_json::from_str(&line) {
-            Ok(v) => v,
-            Err(e) => panic!("answer is not JSON ({e}): {line}"),
-        };
-        assert_eq!(
-            ok,
-            v.get("error").is_none(),
-            "ok flag matches the answer: {line}"
-        );
-    }
-}
+pub mod fuzzing;
