@@ -13,8 +13,11 @@ use std::path::{Path, PathBuf};
 
 use airsign::fuzzing;
 
-/// Every fuzz target, its entry point, and the fewest seeds its corpus may hold.
-const TARGETS: &[(&str, fn(&[u8]), usize)] = &[
+/// A fuzz target's name, its entry point, and the fewest seeds its corpus may hold.
+type Target = (&'static str, fn(&[u8]), usize);
+
+/// Every fuzz target.
+const TARGETS: &[Target] = &[
     ("request", fuzzing::request_line, 100),
     ("key_solana_json", fuzzing::key_solana_json, 15),
     ("key_base58", fuzzing::key_base58, 15),
