@@ -8,8 +8,10 @@
 #![forbid(unsafe_code)]
 
 mod batch;
+mod harden;
 
 pub use batch::{BatchOptions, BatchSummary, run_batch};
+pub use harden::{Hardening, disable_core_dumps};
 
 use airsign_core::{Context, Envelope, Error, ErrorCode, Request, Result};
 use airsign_keys::Keyring;
