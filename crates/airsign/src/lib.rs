@@ -10,7 +10,7 @@
 mod batch;
 mod harden;
 
-pub use batch::{BatchOptions, BatchSummary, run_batch};
+pub use batch::{BatchOptions, BatchSummary, MAX_LINE_BYTES, run_batch};
 pub use harden::{Hardening, disable_core_dumps};
 
 use airsign_core::{Context, Envelope, Error, ErrorCode, Request, Result};
@@ -43,6 +43,19 @@ pub fn sign_parsed(req: &Request, keys: &Keyring, ctx: &Context<'_>) -> Result<E
             ),
         )),
     }
+}
+
+/// The answer to a batch line longer than `max` bytes (its bytes are never parsed).
+pub fn oversize_line(line_no: u64, max: usize) -> String {
+    Error::new(
+        ErrorCode::RequestMalformed,
+        None,
+        format!(
+            "expected one request per line, saw a line longer than {max} bytes (not read; \
+             is a line break missing?)"
+        ),
+    )
+    .to_json_line(Some(line_no))
 }
 
 /// One input line's outcome.
