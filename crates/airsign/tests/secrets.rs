@@ -533,7 +533,7 @@ fn broken_ed25519_and_secp256k1_key_files_never_echo_the_key() {
         ),
         (
             "hex, 63 digits",
-            hex_seed[1..].as_bytes().to_vec(),
+            hex_seed.as_bytes()[1..].to_vec(),
             "key.invalid",
         ),
         (
@@ -594,7 +594,7 @@ fn broken_ed25519_and_secp256k1_key_files_never_echo_the_key() {
         ("base58, one bad char", bad_char.into(), "key.invalid"),
         (
             "base58, one char short",
-            b58[1..].as_bytes().to_vec(),
+            b58.as_bytes()[1..].to_vec(),
             "key.mismatch",
         ),
         (
