@@ -303,6 +303,19 @@ def requests():
                 write(t, "%s-%s-ws" % (venue, c["name"]), json.dumps(ws, separators=(",", ":")))
 
 
+def hostile():
+    """The committed hostile lines (vectors/hostile.tsv) small enough to be seeds."""
+    with open(os.path.join(HERE, "..", "vectors", "hostile.tsv")) as f:
+        for line in f:
+            if line.startswith("#") or not line.strip():
+                continue
+            name, _code, _field, col = line.rstrip("\n").split("\t", 3)
+            if col.startswith("gen:"):
+                continue
+            data = bytes.fromhex(col[4:]) if col.startswith("hex:") else json.loads(col).encode()
+            write("request", "hostile-" + name, data)
+
+
 if __name__ == "__main__":
     solana_json()
     base58()
@@ -311,3 +324,4 @@ if __name__ == "__main__":
     keystores()
     canonical()
     requests()
+    hostile()
