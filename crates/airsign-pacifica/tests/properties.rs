@@ -8,7 +8,7 @@
 //! - `data` is the request's params exactly, and `order_id` keeps every digit of any u64.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use airsign_core::{Context, Envelope, FixedClock, Request, SequenceIds};
+use airsign_core::{Context, Envelope, Request};
 use airsign_keys::{Keyring, SecretBytes};
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
@@ -18,13 +18,10 @@ const ACCOUNT: &str = "vwYrjUyZbzW4ysgdveAQTKngA5XPTr8e6aqs2T4QhSj";
 
 fn build(req: &str) -> Envelope {
     let keys = Keyring::new(SecretBytes::new(KEY1.as_bytes().to_vec()));
-    let ids = SequenceIds::new(0);
-    let ctx = Context {
-        clock: &FixedClock(1_748_970_123_456),
-        ids: &ids,
-    };
-    airsign_pacifica::build(&Request::parse(req).unwrap(), &keys, &ctx)
-        .unwrap_or_else(|e| panic!("{e}: {req}"))
+    Context::fixed(1_748_970_123_456, |ctx| {
+        airsign_pacifica::build(&Request::parse(req).unwrap(), &keys, ctx)
+    })
+    .unwrap_or_else(|e| panic!("{e}: {req}"))
 }
 
 fn uuid() -> impl Strategy<Value = String> {

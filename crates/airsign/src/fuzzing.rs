@@ -19,7 +19,7 @@
 #![allow(clippy::panic)] // a panic is how a fuzz target reports a finding
 
 use airsign_core::json::{self, Writer};
-use airsign_core::{Context, Error, ErrorCode, FixedClock, SequenceIds};
+use airsign_core::{Context, Error, ErrorCode};
 use airsign_keys::keystore::{self, Keystore};
 use airsign_keys::{
     BearerToken, Ed25519Signer, HmacSigner, Keyring, Secp256k1Signer, SecretBytes, decode_base58_32,
@@ -44,13 +44,9 @@ pub const LEAK_RUN: usize = 16;
 /// envelope or an error object. Panics (the fuzzer's signal) otherwise.
 pub fn request_line(data: &[u8]) {
     let keys = Keyring::new(SecretBytes::new(TEST_KEY_HEX.as_bytes().to_vec()));
-    let clock = FixedClock(1_748_970_123_456);
-    let ids = SequenceIds::new(0);
-    let ctx = Context {
-        clock: &clock,
-        ids: &ids,
-    };
-    let (line, ok) = super::answer_line(1, data, &keys, &ctx);
+    let (line, ok) = Context::fixed(1_748_970_123_456, |ctx| {
+        super::answer_line(1, data, &keys, ctx)
+    });
     assert!(!line.contains('\n'), "an answer is one line");
     let v: serde_json::Value = match serde_json::from_str(&line) {
         Ok(v) => v,

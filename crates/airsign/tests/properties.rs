@@ -10,7 +10,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use airsign::{BatchOptions, run_batch, sign_request};
-use airsign_core::{Context, FixedClock, SequenceIds};
+use airsign_core::Context;
 use airsign_keys::{Keyring, SecretBytes};
 use proptest::prelude::*;
 use serde_json::Value;
@@ -18,12 +18,7 @@ use serde_json::Value;
 const KEY1: &str = "b46fe82232f5912acec09e955a0b21150fc2e3ccbaf0c1e97aea94c64a8ceac3";
 
 fn ctx_run<T>(f: impl FnOnce(&Context<'_>) -> T) -> T {
-    let clock = FixedClock(1_748_970_123_456);
-    let ids = SequenceIds::new(0);
-    f(&Context {
-        clock: &clock,
-        ids: &ids,
-    })
+    Context::fixed(1_748_970_123_456, f)
 }
 
 const GOOD: &[&str] = &[
