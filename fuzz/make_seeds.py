@@ -303,6 +303,30 @@ def requests():
                 write(t, "%s-%s-ws" % (venue, c["name"]), json.dumps(ws, separators=(",", ":")))
 
 
+def batches():
+    """Whole batch inputs: good and bad lines, LF/CRLF/lone CR, a long line, no final LF."""
+    t = "batch"
+    good = [
+        '{"venue":"pacifica","action":"cancel_order","expiry_window":5000,"params":{"symbol":"BTC","order_id":1}}',
+        '{"venue":"derive","action":"cancel_all","timestamp":1700000000000,"params":{"subaccount_id":1}}',
+        '{"venue":"ripio","action":"cancel_all_orders","timestamp":1700000000000,"api_token":"t","params":{}}',
+        '{"venue":"layer1","action":"cancel_conversion","params":{"conversion_id":"3c90c3cc-0d44-4b50-8888-8dd25736052a"}}',
+        '{"venue":"mobula","action":"cancel-order","timestamp":1735686300000,"params":{"orderIndex":"42","marketId":"m","chainId":"lighter:301","dex":"lighter"}}',
+    ]
+    write(t, "all-venues", "\n".join(good) + "\n")
+    write(t, "all-venues-no-final-newline", "\n".join(good))
+    write(t, "crlf", "\r\n".join(good) + "\r\n")
+    write(t, "lone-cr", "\r".join(good))
+    write(t, "mixed-bad", "\n".join([good[0], "", "{bad", good[1], " ", "\ufeff" + good[0], good[2]]) + "\n")
+    write(t, "invalid-utf8", good[0].encode() + b"\n\xff\xfe\n" + good[1].encode())
+    write(t, "overlong-line", good[0] + "\n" + "x" * 300 + "\n" + good[1] + "\n")
+    write(t, "overlong-at-end", good[0] + "\n" + " " * 257)
+    write(t, "exactly-at-cap", good[0] + "\n" + " " * 256 + "\n" + good[1])
+    write(t, "empty-lines", "\n\n\n")
+    write(t, "many-small", "\n".join([good[i % 5] for i in range(12)]))
+    write(t, "single", good[0])
+
+
 def hostile():
     """The committed hostile lines (vectors/hostile.tsv) small enough to be seeds."""
     with open(os.path.join(HERE, "..", "vectors", "hostile.tsv")) as f:
@@ -324,4 +348,5 @@ if __name__ == "__main__":
     keystores()
     canonical()
     requests()
+    batches()
     hostile()

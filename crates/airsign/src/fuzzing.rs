@@ -8,6 +8,8 @@
 //! The invariants, per target:
 //! - `request`: any bytes as a batch line give exactly one line of JSON: an envelope or an
 //!   error object, and the `ok` flag agrees with it.
+//! - `batch`: any bytes as a whole batch input give exactly one answer per input line, in
+//!   order, with the same refusals on one thread and on two.
 //! - `key_solana_json`, `key_base58`, `key_hex`, `key_token`: a key parser returns a
 //!   signer or a `key.*` error; the error's text holds no piece of the key file (no run of
 //!   [`LEAK_RUN`] alphanumeric characters from the input).
@@ -57,6 +59,64 @@ pub fn request_line(data: &[u8]) {
         v.get("error").is_none(),
         "ok flag matches the answer: {line}"
     );
+}
+
+/// Any bytes as the whole input of `batch` (small chunks and a 256-byte line cap, so
+/// chunk boundaries and overlong lines are reached): one answer per input line, in
+/// order, refusals numbered, and (for one input in eight) the same refusals on one thread
+/// and on two.
+pub fn batch(data: &[u8]) {
+    // No key: every line stops at its signer, so the fuzzer spends its time on line
+    // framing and ordering (the `request` target covers signing).
+    let keys = Keyring::empty();
+    let expected = data.iter().filter(|&&b| b == b'\n').count()
+        + usize::from(!data.is_empty() && !data.ends_with(b"\n"));
+    // Threads are costly under the sanitizer: one input in eight also runs on two.
+    let parallel = data.first().is_some_and(|b| b % 8 == 0);
+    let mut outputs = Vec::new();
+    for jobs in [1, 2].into_iter().take(if parallel { 2 } else { 1 }) {
+        let opts = crate::BatchOptions {
+            jobs,
+            chunk_lines: 3,
+            chunk_bytes: 512,
+            max_line_bytes: 256,
+            fail_fast: false,
+        };
+        let mut out = Vec::new();
+        let summary = match Context::fixed(1_748_970_123_456, |ctx| {
+            crate::run_batch(data, &mut out, &keys, ctx, opts)
+        }) {
+            Ok(s) => s,
+            Err(e) => panic!("batch failed on in-memory input: {e}"),
+        };
+        let text = match String::from_utf8(out) {
+            Ok(t) => t,
+            Err(e) => panic!("batch wrote invalid UTF-8: {e}"),
+        };
+        let answers: Vec<&str> = text.lines().collect();
+        assert_eq!(answers.len(), expected, "one answer per line (jobs {jobs})");
+        assert_eq!(summary.signed + summary.refused, expected as u64);
+        for (i, a) in answers.iter().enumerate() {
+            let v: Value = match serde_json::from_str(a) {
+                Ok(v) => v,
+                Err(e) => panic!("answer {} is not JSON ({e}): {a}", i + 1),
+            };
+            if v.get("error").is_some() {
+                assert_eq!(v["line"], Value::from(i + 1), "{a}");
+            }
+        }
+        outputs.push(text);
+    }
+    // The same answers whatever the threads: refusals byte for byte; envelopes may
+    // differ only in ids drawn from the shared sequence (threads draw in any order).
+    let Some(two) = outputs.get(1) else { return };
+    for (a, b) in outputs[0].lines().zip(two.lines()) {
+        let refused = |l: &str| l.starts_with("{\"airsign\":1,\"line\":");
+        assert_eq!(refused(a), refused(b), "jobs 1 and 2 disagree:\n{a}\n{b}");
+        if refused(a) {
+            assert_eq!(a, b, "jobs 1 and 2 refuse differently");
+        }
+    }
 }
 
 /// Panics when an error from parsing `input` as a key is not a `key.*` refusal, or its

@@ -19,6 +19,7 @@ type Target = (&'static str, fn(&[u8]), usize);
 /// Every fuzz target.
 const TARGETS: &[Target] = &[
     ("request", fuzzing::request_line, 100),
+    ("batch", fuzzing::batch, 10),
     ("key_solana_json", fuzzing::key_solana_json, 15),
     ("key_base58", fuzzing::key_base58, 15),
     ("key_hex", fuzzing::key_hex, 15),
