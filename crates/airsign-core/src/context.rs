@@ -36,6 +36,19 @@ impl std::fmt::Debug for Context<'_> {
     }
 }
 
+impl Context<'_> {
+    /// Runs `f` with a clock stuck at `now_ms` and ids counting up from 0: the context
+    /// of tests and fuzzing, where the same input must give the same bytes.
+    pub fn fixed<T>(now_ms: u64, f: impl FnOnce(&Context<'_>) -> T) -> T {
+        let clock = FixedClock(now_ms);
+        let ids = SequenceIds::new(0);
+        f(&Context {
+            clock: &clock,
+            ids: &ids,
+        })
+    }
+}
+
 /// The host's clock.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct SystemClock;

@@ -16,7 +16,9 @@ use std::fmt;
 
 use airsign_core::{Error, ErrorCode, Result};
 use base64::Engine as _;
-use serde_json::{Map, Value};
+use serde::Deserialize;
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde_json::Value;
 use zeroize::Zeroizing;
 
 use crate::secret::strip_trailing_newline;
@@ -180,10 +182,10 @@ fn jwt_expiry(token: &str) -> Result<Option<Option<u64>>> {
     else {
         return Ok(None);
     };
-    let Ok(header) = b64.decode(header) else {
+    let Ok(header) = b64.decode(header).map(Zeroizing::new) else {
         return Ok(None);
     };
-    if serde_json::from_slice::<Map<String, Value>>(&header).is_err() {
+    if serde_json::from_slice::<AnyObject>(&header).is_err() {
         return Ok(None);
     }
     let len = token.len();
@@ -197,9 +199,11 @@ fn jwt_expiry(token: &str) -> Result<Option<Option<u64>>> {
         b64.decode(payload)
             .map_err(|_| bad("its payload is not base64url"))?,
     );
-    let claims: Map<String, Value> =
+    // Only `exp` is kept: the other claims are skipped without being copied out of the
+    // zeroizing payload buffer.
+    let claims: Claims =
         serde_json::from_slice(&payload).map_err(|_| bad("its payload is not a JSON object"))?;
-    let exp = match claims.get("exp") {
+    let exp = match &claims.exp {
         None => None,
         Some(Value::Number(n)) => Some(numeric_date_ms(n).ok_or_else(|| {
             bad("its exp claim is not a non-negative NumericDate (seconds since the epoch)")
@@ -211,6 +215,92 @@ fn jwt_expiry(token: &str) -> Result<Option<Option<u64>>> {
         }
     };
     Ok(Some(exp))
+}
+
+/// The one claim airsign reads. The others are skipped (as `IgnoredAny`) without being
+/// copied out of the zeroizing payload buffer.
+struct Claims {
+    exp: Option<Value>,
+}
+
+/// An object key: `exp`, or any other (not kept).
+enum ClaimKey {
+    Exp,
+    Other,
+}
+
+impl<'de> Deserialize<'de> for ClaimKey {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = ClaimKey;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a claim name")
+            }
+            fn visit_str<E: de::Error>(self, k: &str) -> std::result::Result<ClaimKey, E> {
+                Ok(if k == "exp" {
+                    ClaimKey::Exp
+                } else {
+                    ClaimKey::Other
+                })
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+impl<'de> Deserialize<'de> for Claims {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Claims;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object of claims")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Claims, A::Error> {
+                let mut exp = None;
+                while let Some(key) = map.next_key::<ClaimKey>()? {
+                    match key {
+                        ClaimKey::Exp if exp.is_some() => {
+                            return Err(de::Error::custom("duplicate exp claim"));
+                        }
+                        ClaimKey::Exp => exp = Some(map.next_value::<Value>()?),
+                        ClaimKey::Other => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Claims { exp })
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// Any JSON object, checked for shape and skipped without copying its contents.
+struct AnyObject;
+
+impl<'de> Deserialize<'de> for AnyObject {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = AnyObject;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<AnyObject, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(AnyObject)
+            }
+        }
+        d.deserialize_map(V)
+    }
 }
 
 /// A NumericDate (seconds, possibly fractional) as whole milliseconds.
@@ -290,6 +380,12 @@ mod tests {
             ),
             ("SECRETTOKENVALUÉ".into(), "invalid_bearer_token_chars"),
             (secret_jwt, "exp claim"),
+            (jwt(r#"{"sub":"SECRETSUBJECT","exp":null}"#), "exp claim"),
+            (jwt(r#"[1700000000]"#), "not a JSON object"),
+            (
+                jwt(r#"{"exp":1700000000,"sub":"SECRETSUBJECT","exp":1}"#),
+                "not a JSON object",
+            ),
             (truncated, "JWT header"),
         ];
         for (c, why) in cases {

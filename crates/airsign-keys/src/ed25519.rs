@@ -55,25 +55,48 @@ impl Ed25519Signer {
         Ok(signer)
     }
 
-    /// Parses key-file contents in any accepted form (see the module docs).
+    /// Parses key-file contents in any accepted form (see the module docs): a JSON array
+    /// is read by [`Self::from_solana_json`], 64 hex digits by [`Self::from_hex_seed`],
+    /// anything else by [`Self::from_base58_keypair`].
     pub fn from_key_file(contents: &[u8]) -> Result<Self> {
-        let text = std::str::from_utf8(contents)
-            .map_err(|_| key_invalid("the key file is not text"))?
-            .trim();
-        if text.is_empty() {
-            return Err(key_invalid("the key file is empty"));
-        }
+        let text = key_text(contents)?;
         if text.starts_with('[') {
-            let kp = parse_json_keypair(text)?;
-            return Self::from_keypair(&kp);
+            return Self::from_solana_json(text);
         }
-        let hex_digits = text.strip_prefix("0x").unwrap_or(text);
+        let hex_digits = strip_0x(text);
         if hex_digits.len() == 64 && hex_digits.bytes().all(|b| b.is_ascii_hexdigit()) {
-            let mut seed = Zeroizing::new([0u8; 32]);
-            hex::decode_to_slice(hex_digits, &mut seed[..])
-                .map_err(|_| key_invalid("bad hex seed"))?;
-            return Ok(Self::from_seed(&seed));
+            return Self::from_hex_seed(text);
         }
+        Self::from_base58_keypair(text)
+    }
+
+    /// A Solana CLI keypair file: a JSON array of exactly 64 numbers 0–255 (the 32-byte
+    /// seed, then the public key, which must match).
+    pub fn from_solana_json(text: &str) -> Result<Self> {
+        let kp = parse_json_keypair(text.trim())?;
+        Self::from_keypair(&kp)
+    }
+
+    /// A 32-byte seed as exactly 64 hex digits, optionally `0x`-prefixed.
+    pub fn from_hex_seed(text: &str) -> Result<Self> {
+        let text = text.trim();
+        let hex_digits = strip_0x(text);
+        if hex_digits.len() != 64 || !hex_digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(key_invalid(&format!(
+                "expected a 32-byte ed25519 seed as 64 hex digits (optionally 0x-prefixed); \
+                 saw {} characters that are not that",
+                text.chars().count()
+            )));
+        }
+        let mut seed = Zeroizing::new([0u8; 32]);
+        hex::decode_to_slice(hex_digits, &mut seed[..]).map_err(|_| key_invalid("bad hex seed"))?;
+        Ok(Self::from_seed(&seed))
+    }
+
+    /// A 64-byte keypair in base58 (what Phantom and Solflare export); the public half
+    /// must match the secret half.
+    pub fn from_base58_keypair(text: &str) -> Result<Self> {
+        let text = text.trim();
         let mut kp = Zeroizing::new([0u8; 64]);
         if five8::decode_64(text, &mut kp).is_ok() {
             return Self::from_keypair(&kp);
@@ -108,6 +131,24 @@ impl Ed25519Signer {
     pub fn sign(&self, msg: &[u8]) -> [u8; 64] {
         self.key.sign(msg).to_bytes()
     }
+}
+
+/// `text` without a `0x` or `0X` prefix (the secp256k1 parser takes both too).
+fn strip_0x(text: &str) -> &str {
+    text.strip_prefix("0x")
+        .or_else(|| text.strip_prefix("0X"))
+        .unwrap_or(text)
+}
+
+/// The key file as trimmed text, or why it is not a key.
+fn key_text(contents: &[u8]) -> Result<&str> {
+    let text = std::str::from_utf8(contents)
+        .map_err(|_| key_invalid("the key file is not text"))?
+        .trim();
+    if text.is_empty() {
+        return Err(key_invalid("the key file is empty"));
+    }
+    Ok(text)
 }
 
 fn key_invalid(msg: &str) -> Error {
@@ -202,6 +243,7 @@ mod tests {
         for form in [
             hex_seed.clone(),
             format!("0x{hex_seed}\n"),
+            format!("0X{hex_seed}"),
             B58_1.to_owned(),
             json,
         ] {

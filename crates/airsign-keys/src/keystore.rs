@@ -156,6 +156,18 @@ impl Keystore {
         self.address
     }
 
+    /// The KDF's work in 128-byte block mixes: `n · r · p` for scrypt, the iteration
+    /// count for PBKDF2. Lets a caller (a fuzzer, a test) skip expensive keystores; the
+    /// caps in [`Keystore::parse`] already bound it.
+    pub fn kdf_cost(&self) -> u64 {
+        match &self.kdf {
+            Kdf::Scrypt { log_n, r, p, .. } => {
+                (1u64 << log_n).saturating_mul(u64::from(*r).saturating_mul(u64::from(*p)))
+            }
+            Kdf::Pbkdf2 { rounds, .. } => u64::from(*rounds),
+        }
+    }
+
     /// Derives the key from `password`, checks the MAC (constant time), and decrypts.
     /// A MAC mismatch is `key.bad_password`.
     pub fn decrypt(&self, password: &[u8]) -> Result<Zeroizing<[u8; 32]>> {

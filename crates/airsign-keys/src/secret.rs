@@ -109,10 +109,8 @@ impl KeyFile {
                 format!("refused (--strict-permissions): {w}"),
             ));
         }
-        let mut buf = Zeroizing::new(Vec::with_capacity(256));
-        file.take(MAX_KEY_FILE_BYTES + 1)
-            .read_to_end(&mut buf)
-            .map_err(|e| io_err("read", e))?;
+        let buf =
+            read_secret(file, meta.len(), MAX_KEY_FILE_BYTES).map_err(|e| io_err("read", e))?;
         if buf.len() as u64 > MAX_KEY_FILE_BYTES {
             return Err(Error::new(
                 ErrorCode::KeyInvalid,
@@ -129,6 +127,48 @@ impl KeyFile {
             warning,
         })
     }
+}
+
+/// Reads at most `max + 1` bytes of `reader` into a zeroizing buffer that is never
+/// reallocated behind our back.
+///
+/// `read_to_end` grows its `Vec` by reallocating, and every reallocation frees the old
+/// block with the key's first bytes still in it, where no `Zeroizing` can reach them.
+/// Here the buffer is sized from the file's length up front; if the file turns out to be
+/// longer (it grew while we read), the bytes move to a larger zeroizing buffer by hand,
+/// and the old one is wiped as it drops.
+pub(crate) fn read_secret(
+    mut reader: impl Read,
+    size_hint: u64,
+    max: u64,
+) -> std::io::Result<Zeroizing<Vec<u8>>> {
+    let limit = usize::try_from(max.saturating_add(1)).unwrap_or(usize::MAX);
+    // One byte more than the file's length, so end of file is seen without growing.
+    let first = usize::try_from(size_hint.saturating_add(1))
+        .unwrap_or(usize::MAX)
+        .max(256)
+        .min(limit);
+    let mut buf = Zeroizing::new(vec![0u8; first]);
+    let mut filled = 0;
+    loop {
+        if filled == buf.len() {
+            if buf.len() >= limit {
+                break;
+            }
+            let mut bigger = Zeroizing::new(vec![0u8; buf.len().saturating_mul(2).min(limit)]);
+            bigger[..filled].copy_from_slice(&buf[..filled]);
+            buf = bigger;
+        }
+        match reader.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    // Shrinking the length keeps the allocation; `Zeroizing` wipes its whole capacity.
+    buf.truncate(filled);
+    Ok(buf)
 }
 
 #[cfg(unix)]
@@ -152,6 +192,17 @@ mod tests {
     fn debug_prints_nothing_secret() {
         let s = SecretBytes::new(b"super-secret".to_vec());
         assert!(!format!("{s:?}").contains("super"));
+    }
+
+    #[test]
+    fn read_secret_reads_everything_up_to_the_cap() {
+        for len in [0usize, 1, 255, 256, 257, 1000, 5000] {
+            let data: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
+            for hint in [0u64, 10, len as u64, 1 << 20] {
+                let got = read_secret(&data[..], hint, 4096).unwrap();
+                assert_eq!(&got[..], &data[..len.min(4097)], "len {len} hint {hint}");
+            }
+        }
     }
 
     #[cfg(unix)]

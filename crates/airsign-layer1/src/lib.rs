@@ -257,7 +257,7 @@ pub fn verify(env: &Envelope, opts: &VerifyOptions) -> Result<Verdict> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use airsign_core::{ErrorCode, FixedClock, SequenceIds};
+    use airsign_core::ErrorCode;
     use airsign_keys::SecretBytes;
 
     const ID: &str = "550e8400-e29b-41d4-a716-446655440000";
@@ -287,13 +287,8 @@ mod tests {
     }
 
     fn run(req: &str, token: &str, now: u64) -> Result<Envelope> {
-        let ids = SequenceIds::new(0);
-        let ctx = Context {
-            clock: &FixedClock(now),
-            ids: &ids,
-        };
         let keys = Keyring::new(SecretBytes::new(token.as_bytes().to_vec()));
-        build(&Request::parse(req)?, &keys, &ctx)
+        Context::fixed(now, |ctx| build(&Request::parse(req)?, &keys, ctx))
     }
 
     fn req(extra: &str) -> String {
@@ -401,12 +396,10 @@ mod tests {
         }
         let e = run(&req(""), "", 1_700_000_000_000).unwrap_err();
         assert_eq!(e.code(), ErrorCode::KeyInvalid);
-        let ids = SequenceIds::new(0);
-        let ctx = Context {
-            clock: &FixedClock(1_700_000_000_000),
-            ids: &ids,
-        };
-        let e = build(&Request::parse(&req("")).unwrap(), &Keyring::empty(), &ctx).unwrap_err();
+        let e = Context::fixed(1_700_000_000_000, |ctx| {
+            build(&Request::parse(&req("")).unwrap(), &Keyring::empty(), ctx)
+        })
+        .unwrap_err();
         assert_eq!(e.code(), ErrorCode::KeyMissing);
     }
 }

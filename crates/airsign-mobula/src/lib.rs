@@ -932,20 +932,16 @@ pub fn verify(env: &Envelope, opts: &VerifyOptions) -> Result<Verdict> {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
-    use airsign_core::{ErrorCode, FixedClock, SequenceIds};
+    use airsign_core::ErrorCode;
     use airsign_keys::SecretBytes;
 
     const KEY1: &str = "b46fe82232f5912acec09e955a0b21150fc2e3ccbaf0c1e97aea94c64a8ceac3";
 
     fn run(text: &str) -> Result<Envelope> {
-        let clock = FixedClock(1_735_686_300_000);
-        let ids = SequenceIds::new(0);
-        let ctx = Context {
-            clock: &clock,
-            ids: &ids,
-        };
         let keys = Keyring::new(SecretBytes::new(KEY1.as_bytes().to_vec()));
-        build(&Request::parse(text)?, &keys, &ctx)
+        Context::fixed(1_735_686_300_000, |ctx| {
+            build(&Request::parse(text)?, &keys, ctx)
+        })
     }
 
     #[test]

@@ -812,7 +812,6 @@ pub fn verify(env: &Envelope, opts: &VerifyOptions) -> Result<Verdict> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use airsign_core::{FixedClock, SequenceIds};
     use airsign_keys::SecretBytes;
 
     /// Test key 1 (seed = SHA-256 of "vector-key-1") and its address.
@@ -821,13 +820,9 @@ mod tests {
 
     fn run(json: &str) -> Result<Envelope> {
         let keys = Keyring::new(SecretBytes::new(KEY1.as_bytes().to_vec()));
-        let clock = FixedClock(1_748_970_123_456);
-        let ids = SequenceIds::new(0);
-        let ctx = Context {
-            clock: &clock,
-            ids: &ids,
-        };
-        build(&Request::parse(json)?, &keys, &ctx)
+        Context::fixed(1_748_970_123_456, |ctx| {
+            build(&Request::parse(json)?, &keys, ctx)
+        })
     }
 
     fn req(extra: &str, params: &str) -> String {

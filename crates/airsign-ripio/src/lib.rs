@@ -869,7 +869,6 @@ pub fn verify(env: &Envelope, keys: &Keyring, opts: &VerifyOptions) -> Result<Ve
 mod tests {
     #![allow(clippy::unwrap_used, clippy::panic)]
     use super::*;
-    use airsign_core::{FixedClock, SequenceIds};
     use airsign_keys::SecretBytes;
 
     fn keys(secret: &str) -> Keyring {
@@ -877,12 +876,9 @@ mod tests {
     }
 
     fn build_json(json: &str, secret: &str) -> Result<Envelope> {
-        let ids = SequenceIds::new(0);
-        let ctx = Context {
-            clock: &FixedClock(1_634_567_890_000),
-            ids: &ids,
-        };
-        build(&Request::parse(json)?, &keys(secret), &ctx)
+        Context::fixed(1_634_567_890_000, |ctx| {
+            build(&Request::parse(json)?, &keys(secret), ctx)
+        })
     }
 
     const ID: &str = "7155ED34-9EC4-4733-8B32-1E4319CB662F";
@@ -1166,12 +1162,10 @@ mod tests {
             build_json(bad, "").unwrap_err().code(),
             ErrorCode::ParamsMissing
         );
-        let ids = SequenceIds::new(0);
-        let ctx = Context {
-            clock: &FixedClock(1_634_567_890_000),
-            ids: &ids,
-        };
-        let e = build(&Request::parse(ok).unwrap(), &Keyring::empty(), &ctx).unwrap_err();
+        let e = Context::fixed(1_634_567_890_000, |ctx| {
+            build(&Request::parse(ok).unwrap(), &Keyring::empty(), ctx)
+        })
+        .unwrap_err();
         assert_eq!(e.code(), ErrorCode::KeyMissing);
     }
 }

@@ -203,6 +203,7 @@ fn batch(c: &mut Criterion) {
     }
 }
 
+#[allow(clippy::disallowed_methods)] // CARGO_TARGET_DIR is a build setting, not a secret
 fn target_dir() -> PathBuf {
     // benches run from the package directory; the workspace target is two levels up.
     std::env::var_os("CARGO_TARGET_DIR")

@@ -8,7 +8,9 @@
 //! at once; bulk input still travels in large chunks.
 //!
 //! A bad line never stops the others (unless `fail_fast`): it is answered with an error
-//! object carrying its 1-based line number.
+//! object carrying its 1-based line number. That includes a line too long to be a request
+//! ([`MAX_LINE_BYTES`]): its bytes are skipped as they are read, never held in memory, and
+//! it is answered like any other bad line.
 
 use std::collections::BTreeMap;
 use std::io::{self, BufRead, BufReader, Read, Write};
@@ -18,7 +20,11 @@ use std::sync::mpsc;
 use airsign_core::Context;
 use airsign_keys::Keyring;
 
-use crate::answer_line;
+use crate::{answer_line, oversize_line};
+
+/// Longest line `batch` reads as a request (the bytes before its line break): the same
+/// 16 MiB that `sign` takes for one request, far above any real cancel.
+pub const MAX_LINE_BYTES: usize = 16 * 1024 * 1024;
 
 /// How a batch run behaves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,6 +37,8 @@ pub struct BatchOptions {
     pub chunk_lines: usize,
     /// Most input bytes per chunk (a chunk closes at the line that crosses it).
     pub chunk_bytes: usize,
+    /// Longest line read as a request; longer ones are answered `request.malformed`.
+    pub max_line_bytes: usize,
 }
 
 impl Default for BatchOptions {
@@ -40,6 +48,7 @@ impl Default for BatchOptions {
             fail_fast: false,
             chunk_lines: 512,
             chunk_bytes: 256 * 1024,
+            max_line_bytes: MAX_LINE_BYTES,
         }
     }
 }
@@ -62,6 +71,8 @@ struct Chunk {
     /// The lines' bytes, concatenated; `ends[i]` is where line `i` ends.
     data: Vec<u8>,
     ends: Vec<usize>,
+    /// The lines (indices into `ends`) that were too long; their bytes were skipped.
+    oversize: Vec<usize>,
 }
 
 /// The answers to one chunk.
@@ -79,14 +90,24 @@ fn strip_eol(mut raw: &[u8]) -> &[u8] {
     raw.strip_suffix(b"\r").unwrap_or(raw)
 }
 
-fn answer_chunk(chunk: &Chunk, keys: &Keyring, ctx: &Context<'_>) -> Answered {
+fn answer_chunk(
+    chunk: &Chunk,
+    keys: &Keyring,
+    ctx: &Context<'_>,
+    max_line_bytes: usize,
+) -> Answered {
     let mut text = String::with_capacity(chunk.data.len() * 4 + 64);
     let mut oks = Vec::with_capacity(chunk.ends.len());
     let mut ends = Vec::with_capacity(chunk.ends.len());
     let mut start = 0;
     for (i, &end) in chunk.ends.iter().enumerate() {
         let raw = strip_eol(&chunk.data[start..end]);
-        let (line, ok) = answer_line(chunk.first_line + i as u64, raw, keys, ctx);
+        let line_no = chunk.first_line + i as u64;
+        let (line, ok) = if chunk.oversize.contains(&i) {
+            (oversize_line(line_no, max_line_bytes), false)
+        } else {
+            answer_line(line_no, raw, keys, ctx)
+        };
         text.push_str(&line);
         text.push('\n');
         oks.push(ok);
@@ -110,10 +131,24 @@ fn read_chunk<R: Read>(
 ) -> io::Result<Option<Chunk>> {
     let mut data = Vec::new();
     let mut ends = Vec::new();
+    let mut oversize = Vec::new();
+    // Content up to the limit plus its line break.
+    let limit = opts.max_line_bytes.saturating_add(1);
     loop {
-        let n = input.read_until(b'\n', &mut data)?;
+        let start = data.len();
+        let n = (&mut *input)
+            .take(limit as u64)
+            .read_until(b'\n', &mut data)?;
         if n == 0 {
             break;
+        }
+        if n == limit && data.last() != Some(&b'\n') {
+            // Too long to be a request: drop what was read, skip the rest of the line
+            // without keeping it, and answer it with an error like any bad line.
+            data.truncate(start);
+            data.shrink_to(opts.chunk_bytes.saturating_mul(2));
+            input.skip_until(b'\n')?;
+            oversize.push(ends.len());
         }
         ends.push(data.len());
         if ends.len() >= opts.chunk_lines || data.len() >= opts.chunk_bytes {
@@ -130,6 +165,7 @@ fn read_chunk<R: Read>(
         first_line,
         data,
         ends,
+        oversize,
     }))
 }
 
@@ -192,7 +228,7 @@ pub fn run_batch<R: Read + Send, W: Write>(
         while let Some(chunk) = read_chunk(&mut input, seq, line, &opts)? {
             seq += 1;
             line += chunk.ends.len() as u64;
-            let a = answer_chunk(&chunk, keys, ctx);
+            let a = answer_chunk(&chunk, keys, ctx, opts.max_line_bytes);
             if !write_answered(&mut out, &a, &mut summary, opts.fail_fast)? {
                 break;
             }
@@ -225,7 +261,8 @@ pub fn run_batch<R: Read + Send, W: Write>(
                         Err(_) => return,
                     };
                     let Ok(chunk) = next else { return };
-                    if done_tx.send(answer_chunk(&chunk, keys, ctx)).is_err() {
+                    let answered = answer_chunk(&chunk, keys, ctx, opts.max_line_bytes);
+                    if done_tx.send(answered).is_err() {
                         return;
                     }
                 }
@@ -381,6 +418,41 @@ mod tests {
             assert_eq!(text.lines().count(), 4, "jobs={jobs}");
             assert!(s.stopped_early);
             assert_eq!((s.signed, s.refused), (3, 1));
+        }
+    }
+
+    #[test]
+    fn overlong_lines_are_answered_without_being_kept() {
+        let good = &mixed_input(1)[..];
+        let mut input = Vec::new();
+        input.extend_from_slice(good);
+        input.extend_from_slice(&[b'x'; 5000]);
+        input.push(b'\n');
+        input.extend_from_slice(good);
+        // Exactly at the limit (the line break not counted): read as a request.
+        input.extend_from_slice(&[b' '; 200]);
+        input.push(b'\n');
+        input.extend_from_slice(&[b'y'; 201]);
+        for jobs in [1, 2] {
+            let (text, s) = run(
+                &input,
+                BatchOptions {
+                    jobs,
+                    max_line_bytes: 200,
+                    chunk_lines: 2,
+                    ..BatchOptions::default()
+                },
+            );
+            let lines: Vec<&str> = text.lines().collect();
+            assert_eq!(lines.len(), 5, "{text}");
+            assert!(lines[0].contains("\"signed\""));
+            assert!(lines[1].contains("\"line\":2"), "{}", lines[1]);
+            assert!(lines[1].contains("longer than 200 bytes"), "{}", lines[1]);
+            assert!(lines[2].contains("\"signed\""));
+            assert!(lines[3].contains("empty line"), "{}", lines[3]);
+            assert!(lines[4].contains("\"line\":5"), "{}", lines[4]);
+            assert!(lines[4].contains("longer than 200 bytes"), "{}", lines[4]);
+            assert_eq!((s.signed, s.refused), (2, 3));
         }
     }
 

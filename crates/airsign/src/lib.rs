@@ -8,9 +8,11 @@
 #![forbid(unsafe_code)]
 
 mod batch;
+mod harden;
 pub mod verify;
 
-pub use batch::{BatchOptions, BatchSummary, run_batch};
+pub use batch::{BatchOptions, BatchSummary, MAX_LINE_BYTES, run_batch};
+pub use harden::{Hardening, disable_core_dumps};
 pub use verify::{Outcome, verify_envelope, verify_line, verify_parsed};
 
 use airsign_core::{Context, Envelope, Error, ErrorCode, Request, Result};
@@ -45,6 +47,19 @@ pub fn sign_parsed(req: &Request, keys: &Keyring, ctx: &Context<'_>) -> Result<E
     }
 }
 
+/// The answer to a batch line longer than `max` bytes (its bytes are never parsed).
+pub fn oversize_line(line_no: u64, max: usize) -> String {
+    Error::new(
+        ErrorCode::RequestMalformed,
+        None,
+        format!(
+            "expected one request per line, saw a line longer than {max} bytes (not read; \
+             is a line break missing?)"
+        ),
+    )
+    .to_json_line(Some(line_no))
+}
+
 /// One input line's outcome.
 pub fn answer_line(line_no: u64, raw: &[u8], keys: &Keyring, ctx: &Context<'_>) -> (String, bool) {
     let result = match std::str::from_utf8(raw) {
@@ -69,36 +84,5 @@ pub fn answer_line(line_no: u64, raw: &[u8], keys: &Keyring, ctx: &Context<'_>) 
     }
 }
 
-/// Entry points for the fuzz targets in `fuzz/` and the corpus replay test. Not API.
 #[doc(hidden)]
-#[allow(clippy::panic)] // a panic is how a fuzz target reports a finding
-pub mod fuzzing {
-    use airsign_core::{Context, FixedClock, SequenceIds};
-    use airsign_keys::{Keyring, SecretBytes};
-
-    /// A public test key (seed = SHA-256 of "vector-key-1"), never a real one.
-    const TEST_KEY_HEX: &str = "b46fe82232f5912acec09e955a0b21150fc2e3ccbaf0c1e97aea94c64a8ceac3";
-
-    /// Any bytes as one batch line: the answer must be one line of valid JSON, either an
-    /// envelope or an error object. Panics (the fuzzer's signal) otherwise.
-    pub fn request_line(data: &[u8]) {
-        let keys = Keyring::new(SecretBytes::new(TEST_KEY_HEX.as_bytes().to_vec()));
-        let clock = FixedClock(1_748_970_123_456);
-        let ids = SequenceIds::new(0);
-        let ctx = Context {
-            clock: &clock,
-            ids: &ids,
-        };
-        let (line, ok) = super::answer_line(1, data, &keys, &ctx);
-        assert!(!line.contains('\n'), "an answer is one line");
-        let v: serde_json::Value = match serde_json::from_str(&line) {
-            Ok(v) => v,
-            Err(e) => panic!("answer is not JSON ({e}): {line}"),
-        };
-        assert_eq!(
-            ok,
-            v.get("error").is_none(),
-            "ok flag matches the answer: {line}"
-        );
-    }
-}
+pub mod fuzzing;

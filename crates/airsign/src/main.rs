@@ -107,6 +107,9 @@ enum Scheme {
 }
 
 fn main() -> ExitCode {
+    // Before anything reads a key: a crash must not write key bytes to disk. Where the OS
+    // refuses, airsign signs anyway (README, "Core dumps").
+    let _ = airsign::disable_core_dumps();
     let cli = Cli::parse();
     ExitCode::from(run(cli))
 }

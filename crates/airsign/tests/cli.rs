@@ -2,6 +2,11 @@
 //! example, batch with bad lines among good ones, exit codes, key-file permissions.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::disallowed_methods,
+    reason = "these tests run the built binary, as a user would; airsign itself never \
+              starts a program (clippy.toml)"
+)]
 
 mod common;
 

@@ -1,21 +1,154 @@
 //! Replays the committed fuzz corpora on stable Rust, so every seed and every past crash
 //! stays a regression test under a plain `cargo test`.
+//!
+//! For each target in `fuzz/Cargo.toml` this runs its entry in `airsign::fuzzing` over
+//! `fuzz/corpus/<target>/` (curated seeds), `fuzz/regressions/<target>/` (inputs that
+//! once crashed, kept under a name that says what they found) and, when present,
+//! `fuzz/artifacts/<target>/` (fresh crashes from a local fuzzing run, not committed).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::path::Path;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+
+use airsign::fuzzing;
+
+/// A fuzz target's name, its entry point, and the fewest seeds its corpus may hold.
+type Target = (&'static str, fn(&[u8]), usize);
+
+/// Every fuzz target.
+const TARGETS: &[Target] = &[
+    ("request", fuzzing::request_line, 100),
+    ("batch", fuzzing::batch, 10),
+    ("key_solana_json", fuzzing::key_solana_json, 15),
+    ("key_base58", fuzzing::key_base58, 15),
+    ("key_hex", fuzzing::key_hex, 15),
+    ("key_token", fuzzing::key_token, 20),
+    ("keystore_v3", fuzzing::keystore_v3, 30),
+    ("canonical_json", fuzzing::canonical_json, 40),
+];
+
+fn fuzz_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz")
+}
+
+fn files(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut v: Vec<PathBuf> = entries
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file())
+        .collect();
+    v.sort();
+    v
+}
+
+/// Runs `f` on every file of `dir`; returns how many ran and the ones that panicked.
+fn replay(dir: &Path, f: fn(&[u8])) -> (usize, Vec<String>) {
+    let mut failed = Vec::new();
+    let all = files(dir);
+    for path in &all {
+        let data = std::fs::read(path).unwrap();
+        if let Err(e) = catch_unwind(AssertUnwindSafe(|| f(&data))) {
+            let why = e
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| e.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+                .unwrap_or_default();
+            failed.push(format!("{}: {why}", path.display()));
+        }
+    }
+    (all.len(), failed)
+}
 
 #[test]
-fn request_corpus_replays_without_panics() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/corpus/request");
+fn every_corpus_and_regression_replays_without_findings() {
+    let mut failed = Vec::new();
+    for &(name, f, min) in TARGETS {
+        let (seeds, mut bad) = replay(&fuzz_dir().join("corpus").join(name), f);
+        failed.append(&mut bad);
+        let (regressions, mut bad) = replay(&fuzz_dir().join("regressions").join(name), f);
+        failed.append(&mut bad);
+        let (artifacts, mut bad) = replay(&fuzz_dir().join("artifacts").join(name), f);
+        failed.append(&mut bad);
+        eprintln!(
+            "fuzz {name}: {seeds} seeds, {regressions} regressions, {artifacts} local artifacts replayed"
+        );
+        assert!(seeds >= min, "{name}: corpus unexpectedly small: {seeds}");
+    }
+    assert!(failed.is_empty(), "findings:\n{}", failed.join("\n"));
+}
+
+#[test]
+fn every_fuzz_target_is_replayed_here() {
+    let manifest = std::fs::read_to_string(fuzz_dir().join("Cargo.toml")).unwrap();
+    let declared: Vec<&str> = manifest
+        .lines()
+        .filter_map(|l| l.strip_prefix("name = \""))
+        .filter_map(|l| l.strip_suffix('"'))
+        .filter(|n| *n != "airsign-fuzz")
+        .collect();
+    let replayed: Vec<&str> = TARGETS.iter().map(|t| t.0).collect();
+    assert_eq!(declared, replayed, "fuzz/Cargo.toml targets vs. this test");
+    assert!(declared.len() >= 4);
+    for name in declared {
+        let src =
+            std::fs::read_to_string(fuzz_dir().join(format!("fuzz_targets/{name}.rs"))).unwrap();
+        assert!(
+            src.contains("airsign::fuzzing::"),
+            "{name}: one-line target"
+        );
+    }
+}
+
+/// The seeds named `valid-*` really are valid, so the targets' success paths are fuzzed
+/// from the start (a parser that refused everything would pass the replay above).
+#[test]
+fn valid_seeds_are_accepted() {
+    use airsign_keys::keystore::Keystore;
+    use airsign_keys::{BearerToken, Ed25519Signer, HmacSigner, Secp256k1Signer, SecretBytes};
+    let valid = |name: &str| {
+        files(&fuzz_dir().join("corpus").join(name))
+            .into_iter()
+            .filter(|p| {
+                p.file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .starts_with("valid")
+            })
+            .map(|p| std::fs::read(p).unwrap())
+            .collect::<Vec<_>>()
+    };
     let mut n = 0;
-    for entry in std::fs::read_dir(&dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_file() {
-            airsign::fuzzing::request_line(&std::fs::read(&path).unwrap());
+    for name in ["key_solana_json", "key_base58", "key_hex"] {
+        for data in valid(name) {
+            Ed25519Signer::from_key_file(&data).unwrap();
             n += 1;
         }
     }
-    eprintln!("fuzz corpus: {n} request inputs replayed");
-    assert!(n >= 60, "corpus unexpectedly small: {n}");
+    for data in valid("key_hex") {
+        Secp256k1Signer::from_hex_key_file(&data).unwrap();
+    }
+    for data in valid("keystore_v3") {
+        let ks = Keystore::parse(&data).unwrap();
+        assert!(ks.kdf_cost() <= fuzzing::MAX_FUZZ_KDF_COST);
+        let s = Secp256k1Signer::from_key_file(&data, || {
+            Ok(SecretBytes::new(fuzzing::FUZZ_PASSWORD.to_vec()))
+        })
+        .unwrap();
+        assert_eq!(
+            s.address().to_checksum(),
+            "0xAeCd5D1257167020ED09CA8F0F94cbCdC68CBC81"
+        );
+        n += 1;
+    }
+    let tokens = fuzz_dir().join("corpus/key_token");
+    for f in ["hmac-secret", "opaque-token", "jwt-exp"] {
+        let data = std::fs::read(tokens.join(f)).unwrap();
+        HmacSigner::from_key_file(&data).unwrap();
+        BearerToken::from_key_file(&data).unwrap();
+        n += 1;
+    }
+    assert!(n >= 15, "{n}");
 }

@@ -6,6 +6,12 @@
 //! airsign (see `make_keystores.py` there) from SHA-256("vector-key-1").
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::disallowed_methods,
+    clippy::disallowed_types,
+    reason = "these tests run the built binary, as a user would; airsign itself never \
+              starts a program (clippy.toml)"
+)]
 
 mod common;
 

@@ -411,3 +411,294 @@ fn bearer_token_only_in_the_authorization_header() {
         assert!(!run.stdout.contains("RECOGNIZABLE") && !run.stderr.contains("RECOGNIZABLE"));
     }
 }
+
+/// A fresh key for the leak tests below (not a vector key): SHA-256("airsign-leak-test").
+fn leak_seed() -> [u8; 32] {
+    use sha2::Digest;
+    sha2::Sha256::digest(b"airsign-leak-test").into()
+}
+
+/// Every printable form of 32 secret bytes (and of the Solana keypair built on them):
+/// hex both cases, base58 and base64 of the seed and of the keypair, and the keypair's
+/// JSON numbers. `assert_absent` then also forbids every 10-character piece of each.
+fn key_forms(seed: &[u8; 32]) -> Vec<String> {
+    let signer = airsign_keys::Ed25519Signer::from_seed(seed);
+    let mut keypair = [0u8; 64];
+    keypair[..32].copy_from_slice(seed);
+    keypair[32..].copy_from_slice(signer.public_key());
+    let mut seed_b58 = [0u8; 32];
+    seed_b58.copy_from_slice(seed);
+    let numbers: Vec<String> = seed.iter().map(u8::to_string).collect();
+    let mut forms = vec![
+        hex::encode(seed),
+        hex::encode_upper(seed),
+        airsign_keys::base58_32(&seed_b58),
+        airsign_keys::base58_64(&keypair),
+        base64_std(seed),
+        base64_std(&keypair),
+    ];
+    // Four consecutive key bytes as the JSON array writes them, with or without spaces.
+    for w in numbers.windows(4) {
+        forms.push(w.join(","));
+        forms.push(w.join(", "));
+    }
+    forms
+}
+
+/// Like `assert_absent`, for several secrets and forms at once; short forms (the JSON
+/// number runs) are matched whole only.
+fn assert_none_of(run: &Run, forms: &[String], what: &str) {
+    for form in forms {
+        if form.contains(',') {
+            assert!(
+                !run.stdout.contains(form.as_str()) && !run.stderr.contains(form.as_str()),
+                "{what}: printed {form:?}\nstdout: {}\nstderr: {}",
+                run.stdout,
+                run.stderr
+            );
+        } else {
+            assert_absent(run, form, what);
+        }
+    }
+}
+
+const PACIFICA: &str = r#"{"venue":"pacifica","action":"cancel_order","timestamp":1748970123456,"expiry_window":5000,"params":{"symbol":"BTC","order_id":42069}}"#;
+const DERIVE: &str = r#"{"venue":"derive","action":"cancel_quote","timestamp":1700000000000,"params":{"quote_id":"3d0958f3-2ec2-4502-974c-65c64cc9ac88","subaccount_id":12345}}"#;
+const MOBULA: &str = r#"{"venue":"mobula","action":"cancel-order","timestamp":1735686300000,"params":{"orderIndex":"42","marketId":"lighter-btc-usd","chainId":"lighter:301","dex":"lighter"}}"#;
+const RIPIO: &str = r#"{"venue":"ripio","action":"cancel_order","timestamp":1700000000000,"api_token":"api-token-1","params":{"id":"7155ED34-9EC4-4733-8B32-1E4319CB662F"}}"#;
+
+/// Runs a broken key file through every command that reads it: `sign` for an ed25519
+/// and a secp256k1 venue, `pubkey` for both schemes, and a `batch` over four venues
+/// (Ripio reads any text as an HMAC secret, which is never printed either). Layer1 is
+/// left out: a bearer token's one legitimate place is the header, tested above.
+fn run_everywhere(key: &Path, extra: &[&str]) -> Vec<(String, Run)> {
+    let mut runs = Vec::new();
+    let with = |args: &[&str]| -> Vec<String> {
+        args.iter().chain(extra).map(|s| (*s).to_owned()).collect()
+    };
+    for req in [PACIFICA, DERIVE] {
+        let args = with(&["sign"]);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        runs.push((format!("sign {req}"), airsign(&args, key, req)));
+    }
+    for scheme in ["ed25519", "secp256k1"] {
+        let args = with(&["pubkey", "--scheme", scheme]);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        runs.push((format!("pubkey {scheme}"), airsign(&args, key, "")));
+    }
+    let batch = [PACIFICA, DERIVE, MOBULA, RIPIO, "{broken"].join("\n");
+    let args = with(&["batch", "--jobs", "2"]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    runs.push(("batch".to_owned(), airsign(&args, key, &batch)));
+    runs
+}
+
+#[test]
+fn broken_ed25519_and_secp256k1_key_files_never_echo_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = leak_seed();
+    let hex_seed = hex::encode(seed);
+    let signer = airsign_keys::Ed25519Signer::from_seed(&seed);
+    let mut keypair = [0u8; 64];
+    keypair[..32].copy_from_slice(&seed);
+    keypair[32..].copy_from_slice(signer.public_key());
+    let other = airsign_keys::Ed25519Signer::from_seed(&[7u8; 32]);
+    let mut mismatched = keypair;
+    mismatched[32..].copy_from_slice(other.public_key());
+    let json = |bytes: &[u8]| {
+        format!(
+            "[{}]",
+            bytes
+                .iter()
+                .map(u8::to_string)
+                .collect::<Vec<_>>()
+                .join(",")
+        )
+    };
+    let b58 = airsign_keys::base58_64(&keypair);
+    let mut bad_char = b58.clone().into_bytes();
+    bad_char[40] = b'0';
+    let bad_char = String::from_utf8(bad_char).unwrap();
+
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        (
+            "hex + junk",
+            format!("{hex_seed}zz\n").into(),
+            "key.invalid",
+        ),
+        (
+            "hex, one bad digit",
+            format!("{}g{}", &hex_seed[..30], &hex_seed[31..]).into(),
+            "key.invalid",
+        ),
+        (
+            "hex, 63 digits",
+            hex_seed.as_bytes()[1..].to_vec(),
+            "key.invalid",
+        ),
+        (
+            "hex, 66 digits",
+            format!("{hex_seed}00").into(),
+            "key.invalid",
+        ),
+        (
+            "hex, internal space",
+            format!("{} {}", &hex_seed[..32], &hex_seed[32..]).into(),
+            "key.invalid",
+        ),
+        (
+            "hex, double 0x",
+            format!("0x0x{hex_seed}").into(),
+            "key.invalid",
+        ),
+        (
+            "hex, two lines",
+            format!("{hex_seed}\n{hex_seed}\n").into(),
+            "key.invalid",
+        ),
+        (
+            "hex, NUL inside",
+            format!("{}\0{}", &hex_seed[..20], &hex_seed[20..]).into(),
+            "key.invalid",
+        ),
+        (
+            "hex, invalid UTF-8",
+            [hex_seed.as_bytes(), b"\xff"].concat(),
+            "key.invalid",
+        ),
+        (
+            "json, 63 numbers",
+            json(&keypair[..63]).into(),
+            "key.invalid",
+        ),
+        (
+            "json, 65 numbers",
+            json(&[&keypair[..], &[1]].concat()).into(),
+            "key.invalid",
+        ),
+        (
+            "json, a 256",
+            format!("[256,{}", &json(&keypair[1..])[1..]).into(),
+            "key.invalid",
+        ),
+        (
+            "json, unclosed",
+            json(&keypair).trim_end_matches(']').as_bytes().to_vec(),
+            "key.invalid",
+        ),
+        (
+            "json, mismatched halves",
+            json(&mismatched).into(),
+            "key.mismatch",
+        ),
+        ("base58, one bad char", bad_char.into(), "key.invalid"),
+        (
+            "base58, one char short",
+            b58.as_bytes()[1..].to_vec(),
+            "key.mismatch",
+        ),
+        (
+            "base58, mismatched halves",
+            airsign_keys::base58_64(&mismatched).into(),
+            "key.mismatch",
+        ),
+    ];
+    let forms = key_forms(&seed);
+    for (name, contents, code) in cases {
+        let key = common::private_file(dir.path(), "broken.key", &contents);
+        let runs = run_everywhere(&key, &[]);
+        // The ed25519 venue refuses the file with the expected code.
+        assert!(
+            runs[0].1.stdout.contains(&format!("\"{code}\"")),
+            "{name}: {}",
+            runs[0].1.stdout
+        );
+        for (what, run) in &runs {
+            assert_ne!(run.code, Some(0), "{name}: {what} succeeded");
+            assert_none_of(run, &forms, &format!("{name}: {what}"));
+        }
+    }
+}
+
+#[test]
+fn keystore_failures_never_echo_the_password_or_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../airsign-keys/tests/data");
+    let keystore = std::fs::read_to_string(data.join("vector-key-1.pbkdf2.json")).unwrap();
+    let password = std::fs::read_to_string(data.join("vector-key-1.password")).unwrap();
+    let password = password.trim_end_matches('\n');
+    // The key inside the keystore: SHA-256("vector-key-1").
+    let key1: [u8; 32] = {
+        use sha2::Digest;
+        sha2::Sha256::digest(b"vector-key-1").into()
+    };
+    let mut forms = key_forms(&key1);
+    forms.push(password.to_owned());
+    forms.push(hex::encode(password));
+
+    let mac = "e6ede42a5ce1aa0b4a7b648693d0eea218f23f289f9bf56966a513086247024b";
+    let cases: Vec<(&str, String, String, &str)> = vec![
+        (
+            "wrong password",
+            keystore.clone(),
+            "Tr0ub4dor&3-wrong-pass\n".to_owned(),
+            "key.bad_password",
+        ),
+        (
+            "password + junk line",
+            keystore.clone(),
+            format!("{password}\n{password}\n"),
+            "key.bad_password",
+        ),
+        (
+            "wrong MAC",
+            keystore.replace(mac, &"0".repeat(64)),
+            format!("{password}\n"),
+            "key.bad_password",
+        ),
+        (
+            "address of another key",
+            keystore.replace(
+                "aecd5d1257167020ed09ca8f0f94cbcdc68cbc81",
+                "008aeeda4d805471df9b2a5b0f38a0c3bcba786b",
+            ),
+            format!("{password}\n"),
+            "key.mismatch",
+        ),
+        (
+            "truncated",
+            keystore[..keystore.len() / 2].to_owned(),
+            format!("{password}\n"),
+            "key.invalid",
+        ),
+        (
+            "hostile c",
+            keystore.replace("\"c\": 1024", "\"c\": 4294967295"),
+            format!("{password}\n"),
+            "key.invalid",
+        ),
+        (
+            "duplicate mac",
+            keystore.replace("\"mac\"", "\"mac\": \"00\", \"mac\""),
+            format!("{password}\n"),
+            "key.invalid",
+        ),
+    ];
+    for (name, ks, pw, code) in cases {
+        let key = common::private_file(dir.path(), "ks.json", &ks);
+        let pw_file = common::private_file(dir.path(), "pw", &pw);
+        let pw_arg = pw_file.to_str().unwrap().to_owned();
+        let runs = run_everywhere(&key, &["--password-file", &pw_arg]);
+        assert!(
+            runs[1].1.stdout.contains(&format!("\"{code}\"")),
+            "{name}: {}",
+            runs[1].1.stdout
+        );
+        let mut wrong_pw_forms = forms.clone();
+        wrong_pw_forms.push(pw.trim_end().to_owned());
+        for (what, run) in &runs {
+            assert_ne!(run.code, Some(0), "{name}: {what} succeeded");
+            assert_none_of(run, &wrong_pw_forms, &format!("{name}: {what}"));
+        }
+    }
+}

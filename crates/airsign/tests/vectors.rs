@@ -17,6 +17,12 @@
 //! `account` from `request`; on the valid cases `request` is used exactly as given.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::disallowed_methods,
+    clippy::disallowed_types,
+    reason = "these tests run the built binary, as a user would; airsign itself never \
+              starts a program (clippy.toml)"
+)]
 
 mod common;
 

@@ -2,6 +2,12 @@
 //! user would (no inherited key-file variables), and how to write a private key file.
 
 #![allow(dead_code, clippy::unwrap_used)]
+#![allow(
+    clippy::disallowed_types,
+    clippy::disallowed_methods,
+    reason = "the CLI tests start the built binary, as a user would; airsign itself never \
+              starts a program (clippy.toml)"
+)]
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
