@@ -373,3 +373,47 @@ fn normalized(v: &Value) -> Value {
         other => other.clone(),
     }
 }
+
+/// The HMAC secret and bearer-free key text the `verify_envelope` seeds were made with:
+/// Ripio seeds are signed with this text as their API secret, so `verify` checks them.
+pub const VERIFY_FUZZ_SECRET: &str = TEST_KEY_HEX;
+
+/// Any bytes as `airsign verify` input (one envelope): the answer is one JSON line whose
+/// `result` agrees with the outcome (`failed` exactly when it carries an `error`); and an
+/// envelope that verifies still verifies, with the same verdict, once re-serialised from
+/// its parsed form (the check depends on the envelope's content, not its spacing).
+pub fn verify_envelope(data: &[u8]) {
+    use airsign_core::verify::{VerifyOptions, parse_envelope};
+    let keys = Keyring::new(SecretBytes::new(VERIFY_FUZZ_SECRET.as_bytes().to_vec()));
+    let opts = VerifyOptions {
+        base_urls: vec!["https://proxy.example".into()],
+        now_ms: 1_700_000_000_000,
+    };
+    let (line, outcome) = super::verify_line(1, data, &keys, &opts);
+    assert!(!line.contains('\n'), "a result is one line");
+    let v: Value = match serde_json::from_str(&line) {
+        Ok(v) => v,
+        Err(e) => panic!("result is not JSON ({e}): {line}"),
+    };
+    let word = match outcome {
+        super::Outcome::Ok => "ok",
+        super::Outcome::Unverifiable => "unverifiable",
+        super::Outcome::Failed => "failed",
+    };
+    assert_eq!(v["result"], word, "result word matches the outcome: {line}");
+    assert_eq!(
+        v.get("error").is_some(),
+        outcome == super::Outcome::Failed,
+        "an error exactly when failed: {line}"
+    );
+    if outcome != super::Outcome::Failed {
+        let text = std::str::from_utf8(data).unwrap_or_default();
+        let env = match parse_envelope(text) {
+            Ok(env) => env,
+            Err(e) => panic!("verified but does not parse: {e}"),
+        };
+        let (again, outcome2) = super::verify_line(1, env.to_json_line().as_bytes(), &keys, &opts);
+        assert_eq!(outcome, outcome2, "re-serialised: {again}");
+        assert_eq!(line, again, "same verdict once re-serialised");
+    }
+}

@@ -26,6 +26,7 @@ const TARGETS: &[Target] = &[
     ("key_token", fuzzing::key_token, 20),
     ("keystore_v3", fuzzing::keystore_v3, 30),
     ("canonical_json", fuzzing::canonical_json, 40),
+    ("verify_envelope", fuzzing::verify_envelope, 40),
 ];
 
 fn fuzz_dir() -> PathBuf {
@@ -151,4 +152,35 @@ fn valid_seeds_are_accepted() {
         n += 1;
     }
     assert!(n >= 15, "{n}");
+}
+
+/// The `valid-*` seeds of `verify_envelope` really verify (so the fuzzer starts on the
+/// success path of every venue), and the tampered ones (`sig-*`, `host-*`) fail.
+#[test]
+fn verify_seeds_verify_and_tampered_ones_fail() {
+    use airsign::Outcome;
+    use airsign_core::verify::VerifyOptions;
+    use airsign_keys::{Keyring, SecretBytes};
+    let keys = Keyring::new(SecretBytes::new(
+        fuzzing::VERIFY_FUZZ_SECRET.as_bytes().to_vec(),
+    ));
+    let opts = VerifyOptions {
+        base_urls: vec![],
+        now_ms: 1_700_000_000_000,
+    };
+    let mut seen = [0usize; 3];
+    for p in files(&fuzz_dir().join("corpus/verify_envelope")) {
+        let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        let (line, outcome) = airsign::verify_line(1, &std::fs::read(&p).unwrap(), &keys, &opts);
+        if name.starts_with("valid-") {
+            assert_ne!(outcome, Outcome::Failed, "{name}: {line}");
+            seen[0] += 1;
+        } else if name.starts_with("sig-") || name.starts_with("host-") {
+            assert_eq!(outcome, Outcome::Failed, "{name}: {line}");
+            seen[1] += 1;
+        } else {
+            seen[2] += 1;
+        }
+    }
+    assert!(seen[0] >= 60 && seen[1] >= 10, "{seen:?}");
 }
