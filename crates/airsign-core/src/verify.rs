@@ -12,7 +12,7 @@
 use serde_json::{Map, Value};
 
 use crate::error::describe;
-use crate::{Envelope, Error, ErrorCode, Result};
+use crate::{Context, Envelope, Error, ErrorCode, Request, Result};
 
 /// How one signature check ended, when it did not fail (a failure is an [`Error`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -213,6 +213,21 @@ pub fn as_mismatch(e: Error) -> Error {
             )
         }
     }
+}
+
+/// Validates a request re-derived from an envelope and rebuilds it: runs `rebuild` with
+/// the request and a fixed clock at the request's own timestamp (`now_ms` when it has
+/// none). Whatever the venue would refuse to sign becomes `verify.mismatch`.
+pub fn rederive<T>(
+    fields: Map<String, Value>,
+    now_ms: u64,
+    rebuild: impl FnOnce(&Request, &Context<'_>) -> Result<T>,
+) -> Result<T> {
+    let request = Request::from_map(fields).map_err(as_mismatch)?;
+    Context::fixed(request.timestamp.unwrap_or(now_ms), |ctx| {
+        rebuild(&request, ctx)
+    })
+    .map_err(as_mismatch)
 }
 
 /// Requires the rebuilt envelope to equal the given one, field by field, all but `signed`

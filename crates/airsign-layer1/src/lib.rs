@@ -193,7 +193,7 @@ impl CancelConversion {
 /// exactly; a JWT whose `exp` is at or before `opts.now_ms` fails. A bearer token signs
 /// nothing, so the verdict is `unverifiable` at best.
 pub fn verify(env: &Envelope, opts: &VerifyOptions) -> Result<Verdict> {
-    use airsign_core::verify::{as_mismatch, compare, compare_signed, mismatch};
+    use airsign_core::verify::{compare, compare_signed, mismatch, rederive};
     let (base, id) = env
         .url
         .rsplit_once(CONVERSIONS_PATH)
@@ -232,15 +232,9 @@ pub fn verify(env: &Envelope, opts: &VerifyOptions) -> Result<Verdict> {
         Value::from(opts.now_ms.max(airsign_core::MIN_TIMESTAMP_MS)),
     );
     req.insert("params".into(), Value::Object(params));
-    let request = Request::from_map(req).map_err(as_mismatch)?;
-    let clock = airsign_core::FixedClock(opts.now_ms);
-    let ids = airsign_core::SequenceIds::new(0);
-    let ctx = Context {
-        clock: &clock,
-        ids: &ids,
-    };
-    let call = CancelConversion::from_request(&request, &ctx).map_err(as_mismatch)?;
-    let rebuilt = call.authorize(&token).map_err(as_mismatch)?;
+    let rebuilt = rederive(req, opts.now_ms, |request, ctx| {
+        CancelConversion::from_request(request, ctx)?.authorize(&token)
+    })?;
     compare(env, &rebuilt)?;
     compare_signed(env, &rebuilt)?;
     Ok(Verdict {

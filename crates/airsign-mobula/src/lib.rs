@@ -854,7 +854,7 @@ pub fn sign<S: Eip191Sign>(p: &MobulaRequest, signer: &S) -> Result<Envelope> {
 /// payloadStr); every other body field is listed as unsigned.
 pub fn verify(env: &Envelope, opts: &VerifyOptions) -> Result<Verdict> {
     use airsign_core::verify::{
-        as_mismatch, compare, compare_signed, mismatch, parse_body, strip_suffix,
+        as_mismatch, compare, compare_signed, mismatch, parse_body, rederive, strip_suffix,
     };
     let action = Action::from_name(&env.action).ok_or_else(|| {
         let names: Vec<&str> = ACTIONS.iter().map(|a| a.name()).collect();
@@ -908,16 +908,8 @@ pub fn verify(env: &Envelope, opts: &VerifyOptions) -> Result<Verdict> {
     req.insert("base_url".into(), Value::from(base));
     req.insert("timestamp".into(), timestamp);
     req.insert("params".into(), Value::Object(params));
-    let request = Request::from_map(req).map_err(as_mismatch)?;
-    let clock = airsign_core::FixedClock(request.timestamp.unwrap_or(0));
-    let ids = airsign_core::SequenceIds::new(0);
-    let ctx = Context {
-        clock: &clock,
-        ids: &ids,
-    };
-    let p = parse(&request, &ctx).map_err(as_mismatch)?;
     let replay = Eip191Replay::new(claimed, sig, "body.signature");
-    let rebuilt = sign(&p, &replay).map_err(as_mismatch)?;
+    let rebuilt = rederive(req, 0, |request, ctx| sign(&parse(request, ctx)?, &replay))?;
     compare(env, &rebuilt)?;
     let checks = replay.check()?;
     compare_signed(env, &rebuilt)?;

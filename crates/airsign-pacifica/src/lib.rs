@@ -620,7 +620,7 @@ const HEADER_FIELDS: &[&str] = &[
 /// and checks each signature against `agent_wallet` (agent mode) or `account`.
 pub fn verify(env: &Envelope, opts: &VerifyOptions) -> Result<Verdict> {
     use airsign_core::verify::{
-        as_mismatch, compare, compare_signed, mismatch, parse_body, strip_suffix,
+        compare, compare_signed, mismatch, parse_body, rederive, strip_suffix,
     };
     let batch = env.action == "batch_orders";
     let suffix = match (env.transport, batch) {
@@ -776,16 +776,10 @@ pub fn verify(env: &Envelope, opts: &VerifyOptions) -> Result<Verdict> {
     req.insert("transport".into(), Value::from(env.transport.as_str()));
     req.insert("base_url".into(), Value::from(base));
     req.insert("params".into(), Value::Object(params));
-    let request = Request::from_map(req).map_err(as_mismatch)?;
-    let clock = airsign_core::FixedClock(request.timestamp.unwrap_or(0));
-    let ids = airsign_core::SequenceIds::new(0);
-    let ctx = Context {
-        clock: &clock,
-        ids: &ids,
-    };
-    let p = parse(&request, &ctx).map_err(as_mismatch)?;
     let replay = Ed25519Replay::new(key, signatures);
-    let rebuilt = sign(&p, &replay, &env.action, &ctx).map_err(as_mismatch)?;
+    let rebuilt = rederive(req, 0, |request, ctx| {
+        sign(&parse(request, ctx)?, &replay, &env.action, ctx)
+    })?;
     compare(env, &rebuilt)?;
     let scheme = if hardware {
         "solana-offchain"

@@ -748,7 +748,7 @@ fn is_external_id(s: &str) -> bool {
 /// `timestamp + METHOD + path + body` (REST) or `timestamp + business JSON` (WebSocket).
 /// Without the secret the tag is reported as unverifiable.
 pub fn verify(env: &Envelope, keys: &Keyring, opts: &VerifyOptions) -> Result<Verdict> {
-    use airsign_core::verify::{as_mismatch, compare, compare_signed, mismatch, parse_body};
+    use airsign_core::verify::{compare, compare_signed, mismatch, parse_body, rederive};
     let mut req = Map::new();
     let mut unsigned = Vec::new();
     let (tag, field) = match env.transport {
@@ -840,16 +840,10 @@ pub fn verify(env: &Envelope, keys: &Keyring, opts: &VerifyOptions) -> Result<Ve
     req.insert("venue".into(), Value::from(VENUE));
     req.insert("action".into(), Value::from(env.action.as_str()));
     req.insert("transport".into(), Value::from(env.transport.as_str()));
-    let request = Request::from_map(req).map_err(as_mismatch)?;
-    let clock = airsign_core::FixedClock(request.timestamp.unwrap_or(0));
-    let ids = airsign_core::SequenceIds::new(0);
-    let ctx = Context {
-        clock: &clock,
-        ids: &ids,
-    };
-    let parsed = RipioRequest::from_request(&request, &ctx).map_err(as_mismatch)?;
     let replay = HmacReplay::new(&tag, field);
-    let rebuilt = parsed.sign(&replay);
+    let rebuilt = rederive(req, 0, |request, ctx| {
+        Ok(RipioRequest::from_request(request, ctx)?.sign(&replay))
+    })?;
     compare(env, &rebuilt)?;
     let secret = match keys.hmac_secret() {
         Ok(s) => Some(s),
