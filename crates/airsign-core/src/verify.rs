@@ -119,22 +119,7 @@ pub fn parse_envelope(text: &str) -> Result<Envelope> {
         Some(v) => return Err(malformed("airsign", "1", v)),
         None => return Err(missing("airsign")),
     }
-    for field in [
-        "venue",
-        "action",
-        "transport",
-        "method",
-        "url",
-        "headers",
-        "body",
-        "signer",
-        "signed",
-        "expires_at",
-    ] {
-        if !map.contains_key(field) {
-            return Err(missing(field));
-        }
-    }
+    // The contract's fields in order; `login` is the one that may be absent.
     const KNOWN: &[&str] = &[
         "airsign",
         "venue",
@@ -149,6 +134,12 @@ pub fn parse_envelope(text: &str) -> Result<Envelope> {
         "signed",
         "expires_at",
     ];
+    if let Some(field) = KNOWN
+        .iter()
+        .find(|f| **f != "login" && !map.contains_key(**f))
+    {
+        return Err(missing(field));
+    }
     if let Some(k) = map.keys().find(|k| !KNOWN.contains(&k.as_str())) {
         return Err(Error::new(
             ErrorCode::EnvelopeMalformed,
@@ -213,6 +204,41 @@ pub fn as_mismatch(e: Error) -> Error {
             )
         }
     }
+}
+
+/// The start of a request re-derived from `env`: its venue, action and transport. Each
+/// venue adds what it reads from the url, headers and body.
+pub fn request_fields(env: &Envelope) -> Map<String, Value> {
+    let mut m = Map::new();
+    m.insert("venue".into(), Value::from(env.venue.as_str()));
+    m.insert("action".into(), Value::from(env.action.as_str()));
+    m.insert("transport".into(), Value::from(env.transport.as_str()));
+    m
+}
+
+/// The base of `env.url` before `path` (the action's endpoint), or `verify.mismatch`
+/// when the url does not end with it.
+pub fn url_base<'a>(env: &'a Envelope, path: &str) -> Result<&'a str> {
+    strip_suffix(&env.url, path).ok_or_else(|| {
+        mismatch(
+            "url",
+            format!("expected a url ending in {path} for action {}", env.action),
+        )
+    })
+}
+
+/// The last steps every venue shares once it has rebuilt `env`: the rebuilt envelope
+/// must equal it ([`compare`]), the replayed signatures must verify (`check`), and only
+/// then is the `signed` audit field compared ([`compare_signed`]).
+pub fn settle(
+    env: &Envelope,
+    rebuilt: &Envelope,
+    check: impl FnOnce() -> Result<Vec<Check>>,
+) -> Result<Vec<Check>> {
+    compare(env, rebuilt)?;
+    let checks = check()?;
+    compare_signed(env, rebuilt)?;
+    Ok(checks)
 }
 
 /// Validates a request re-derived from an envelope and rebuilds it: runs `rebuild` with

@@ -18,9 +18,7 @@
 use airsign_core::json::{self, Writer};
 use airsign_core::validate::{Fields, is_canonical_uuid, value_i64, value_u64};
 use airsign_core::verify::{Verdict, VerifyOptions};
-use airsign_core::{
-    Context, Envelope, Error, ErrorCode, Headers, Request, Result, Signed, Transport,
-};
+use airsign_core::{Context, Envelope, Error, Headers, Request, Result, Signed, Transport};
 use airsign_keys::eth::{Address, EthSignature};
 use airsign_keys::{Eip191Replay, Eip191Sign, Keyring};
 use serde_json::{Map, Value};
@@ -509,9 +507,7 @@ fn login_frame(p: &DeriveRequest, wallet: &str, sig_hex: &str) -> Result<String>
 /// Derive's auth signs only the timestamp: the body, the url path and the wallet header
 /// are not bound by the signature, and the verdict lists them as unsigned.
 pub fn verify(env: &Envelope, opts: &VerifyOptions) -> Result<Verdict> {
-    use airsign_core::verify::{
-        as_mismatch, compare, compare_signed, mismatch, parse_body, rederive, strip_suffix,
-    };
+    use airsign_core::verify::{mismatch, parse_body, rederive, request_fields, settle, url_base};
     let action = Action::from_name(&env.action).ok_or_else(|| {
         let names: Vec<&str> = ACTIONS.iter().map(|a| a.name()).collect();
         mismatch("action", format!("expected one of {}", names.join(", ")))
@@ -520,15 +516,7 @@ pub fn verify(env: &Envelope, opts: &VerifyOptions) -> Result<Verdict> {
         Transport::Rest => format!("/v3/{}", action.method()),
         Transport::Ws => "/v3/ws".to_owned(),
     };
-    let base = strip_suffix(&env.url, &suffix).ok_or_else(|| {
-        mismatch(
-            "url",
-            format!(
-                "expected a url ending in {suffix} for action {}",
-                env.action
-            ),
-        )
-    })?;
+    let base = url_base(env, &suffix)?;
     let known: Vec<String> = [MAINNET_HOST, TESTNET_HOST]
         .iter()
         .flat_map(|h| [format!("https://{h}"), format!("wss://{h}")])
@@ -539,7 +527,7 @@ pub fn verify(env: &Envelope, opts: &VerifyOptions) -> Result<Verdict> {
         .body
         .as_deref()
         .ok_or_else(|| mismatch("body", "expected the request body, saw null"))?;
-    let mut req = Map::new();
+    let mut req = request_fields(env);
     let (wallet, timestamp, sig, sig_field, params) = match env.transport {
         Transport::Rest => {
             let h = |name: &str| {
@@ -596,33 +584,13 @@ pub fn verify(env: &Envelope, opts: &VerifyOptions) -> Result<Verdict> {
             )
         }
     };
-    let sig = sig
-        .as_str()
-        .and_then(EthSignature::parse_hex)
-        .ok_or_else(|| {
-            Error::new(
-                ErrorCode::VerifyBadSignature,
-                Some(sig_field),
-                "expected 0x + 130 hex digits (r, s, v)",
-            )
-        })?;
-    let claimed = env
-        .signer
-        .as_deref()
-        .ok_or_else(|| mismatch("signer", "expected the signing address, saw null"))?;
-    let claimed = Address::parse("signer", claimed).map_err(as_mismatch)?;
-    req.insert("venue".into(), Value::from("derive"));
-    req.insert("action".into(), Value::from(env.action.as_str()));
-    req.insert("transport".into(), Value::from(env.transport.as_str()));
+    let replay = Eip191Replay::from_envelope(env, sig.as_str(), sig_field)?;
     req.insert("base_url".into(), Value::from(base));
     req.insert("timestamp".into(), timestamp);
     req.insert("wallet".into(), wallet);
     req.insert("params".into(), Value::Object(params));
-    let replay = Eip191Replay::new(claimed, sig, sig_field);
     let rebuilt = rederive(req, 0, |request, ctx| sign(&parse(request, ctx)?, &replay))?;
-    compare(env, &rebuilt)?;
-    let checks = replay.check()?;
-    compare_signed(env, &rebuilt)?;
+    let checks = settle(env, &rebuilt, || replay.check())?;
     let unsigned = match env.transport {
         Transport::Rest => ["url", "body", "headers.X-DeriveWallet"],
         Transport::Ws => ["body", "login.id", "login.params.wallet"],

@@ -11,7 +11,7 @@
 use std::cell::RefCell;
 
 use airsign_core::verify::{Check, CheckResult};
-use airsign_core::{Error, ErrorCode, Result};
+use airsign_core::{Envelope, Error, ErrorCode, Result};
 use ed25519_dalek::{Signature, VerifyingKey};
 
 use crate::eth::{Address, EthSignature};
@@ -182,6 +182,25 @@ impl Eip191Replay {
             field: field.to_owned(),
             seen: RefCell::new(Vec::new()),
         }
+    }
+
+    /// A replay signer for an envelope: the signature `sig` (0x + 130 hex digits) found at
+    /// `field`, claimed by the envelope's `signer`. A malformed signature is
+    /// `verify.bad_signature`; a missing or malformed `signer` is `verify.mismatch`.
+    pub fn from_envelope(env: &Envelope, sig: Option<&str>, field: &str) -> Result<Self> {
+        let signature = sig
+            .and_then(EthSignature::parse_hex)
+            .ok_or_else(|| bad_signature(field, "expected 0x + 130 hex digits (r, s, v)".into()))?;
+        let signer = env.signer.as_deref().ok_or_else(|| {
+            Error::new(
+                ErrorCode::VerifyMismatch,
+                Some("signer"),
+                "expected the signing address, saw null",
+            )
+        })?;
+        let address = Address::parse("signer", signer)
+            .map_err(|e| Error::new(ErrorCode::VerifyMismatch, Some("signer"), e.message()))?;
+        Ok(Self::new(address, signature, field))
     }
 
     /// Recovers the signer of every recorded message and requires it to be the claimed

@@ -193,7 +193,7 @@ impl CancelConversion {
 /// exactly; a JWT whose `exp` is at or before `opts.now_ms` fails. A bearer token signs
 /// nothing, so the verdict is `unverifiable` at best.
 pub fn verify(env: &Envelope, opts: &VerifyOptions) -> Result<Verdict> {
-    use airsign_core::verify::{compare, compare_signed, mismatch, rederive};
+    use airsign_core::verify::{mismatch, rederive, request_fields, settle};
     let (base, id) = env
         .url
         .rsplit_once(CONVERSIONS_PATH)
@@ -222,23 +222,15 @@ pub fn verify(env: &Envelope, opts: &VerifyOptions) -> Result<Verdict> {
         .map_err(|e| mismatch("headers.Authorization", e.message().to_owned()))?;
     let mut params = Map::new();
     params.insert("conversion_id".into(), Value::from(id));
-    let mut req = Map::new();
-    req.insert("venue".into(), Value::from(VENUE));
-    req.insert("action".into(), Value::from(env.action.as_str()));
-    req.insert("transport".into(), Value::from(env.transport.as_str()));
+    let mut req = request_fields(env);
     req.insert("base_url".into(), Value::from(base));
-    req.insert(
-        "timestamp".into(),
-        Value::from(opts.now_ms.max(airsign_core::MIN_TIMESTAMP_MS)),
-    );
     req.insert("params".into(), Value::Object(params));
     let rebuilt = rederive(req, opts.now_ms, |request, ctx| {
         CancelConversion::from_request(request, ctx)?.authorize(&token)
     })?;
-    compare(env, &rebuilt)?;
-    compare_signed(env, &rebuilt)?;
+    let checks = settle(env, &rebuilt, || Ok(Vec::new()))?;
     Ok(Verdict {
-        checks: Vec::new(),
+        checks,
         unsigned: vec!["url".to_owned(), "headers.Authorization".to_owned()],
         unverifiable: Some(
             "a bearer token authorizes this request: nothing is signed, so only its form \

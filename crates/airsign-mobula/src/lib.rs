@@ -21,10 +21,7 @@ pub mod jsnum;
 use airsign_core::json::{self, Writer};
 use airsign_core::validate::Fields;
 use airsign_core::verify::{Verdict, VerifyOptions};
-use airsign_core::{
-    Context, Envelope, Error, ErrorCode, Headers, Request, Result, Signed, Transport,
-};
-use airsign_keys::eth::{Address, EthSignature};
+use airsign_core::{Context, Envelope, Error, Headers, Request, Result, Signed, Transport};
 use airsign_keys::{Eip191Replay, Eip191Sign, Keyring};
 use serde_json::{Map, Value};
 
@@ -853,23 +850,13 @@ pub fn sign<S: Eip191Sign>(p: &MobulaRequest, signer: &S) -> Result<Envelope> {
 /// The signature binds the endpoint (url path) and the timestamp (and for execute-v2 the
 /// payloadStr); every other body field is listed as unsigned.
 pub fn verify(env: &Envelope, opts: &VerifyOptions) -> Result<Verdict> {
-    use airsign_core::verify::{
-        as_mismatch, compare, compare_signed, mismatch, parse_body, rederive, strip_suffix,
-    };
+    use airsign_core::verify::{mismatch, parse_body, rederive, request_fields, settle, url_base};
     let action = Action::from_name(&env.action).ok_or_else(|| {
         let names: Vec<&str> = ACTIONS.iter().map(|a| a.name()).collect();
         mismatch("action", format!("expected one of {}", names.join(", ")))
     })?;
     let suffix = format!("/{}", action.endpoint());
-    let base = strip_suffix(&env.url, &suffix).ok_or_else(|| {
-        mismatch(
-            "url",
-            format!(
-                "expected a url ending in {suffix} for action {}",
-                env.action
-            ),
-        )
-    })?;
+    let base = url_base(env, &suffix)?;
     opts.check_base(base, &[PRODUCTION_BASE, DEMO_BASE])?;
     let text = env
         .body
@@ -879,40 +866,20 @@ pub fn verify(env: &Envelope, opts: &VerifyOptions) -> Result<Verdict> {
     let timestamp = params
         .shift_remove("timestamp")
         .ok_or_else(|| mismatch("body.timestamp", "missing"))?;
-    let sig = params
-        .shift_remove("signature")
-        .as_ref()
-        .and_then(Value::as_str)
-        .and_then(EthSignature::parse_hex)
-        .ok_or_else(|| {
-            Error::new(
-                ErrorCode::VerifyBadSignature,
-                Some("body.signature"),
-                "expected 0x + 130 hex digits (r, s, v)",
-            )
-        })?;
-    let claimed = env
-        .signer
-        .as_deref()
-        .ok_or_else(|| mismatch("signer", "expected the signing address, saw null"))?;
-    let claimed = Address::parse("signer", claimed).map_err(as_mismatch)?;
+    let sig = params.shift_remove("signature");
+    let replay =
+        Eip191Replay::from_envelope(env, sig.as_ref().and_then(Value::as_str), "body.signature")?;
     let unsigned: Vec<String> = params
         .keys()
         .filter(|k| !(action == Action::ExecuteV2 && *k == "payloadStr"))
         .map(|k| format!("body.{k}"))
         .collect();
-    let mut req = Map::new();
-    req.insert("venue".into(), Value::from("mobula"));
-    req.insert("action".into(), Value::from(env.action.as_str()));
-    req.insert("transport".into(), Value::from(env.transport.as_str()));
+    let mut req = request_fields(env);
     req.insert("base_url".into(), Value::from(base));
     req.insert("timestamp".into(), timestamp);
     req.insert("params".into(), Value::Object(params));
-    let replay = Eip191Replay::new(claimed, sig, "body.signature");
     let rebuilt = rederive(req, 0, |request, ctx| sign(&parse(request, ctx)?, &replay))?;
-    compare(env, &rebuilt)?;
-    let checks = replay.check()?;
-    compare_signed(env, &rebuilt)?;
+    let checks = settle(env, &rebuilt, || replay.check())?;
     Ok(Verdict {
         checks,
         unsigned,

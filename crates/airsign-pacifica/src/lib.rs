@@ -619,9 +619,7 @@ const HEADER_FIELDS: &[&str] = &[
 /// rebuilds the envelope with the body's signatures, requires it to equal `env` exactly,
 /// and checks each signature against `agent_wallet` (agent mode) or `account`.
 pub fn verify(env: &Envelope, opts: &VerifyOptions) -> Result<Verdict> {
-    use airsign_core::verify::{
-        compare, compare_signed, mismatch, parse_body, rederive, strip_suffix,
-    };
+    use airsign_core::verify::{mismatch, parse_body, rederive, request_fields, settle, url_base};
     let batch = env.action == "batch_orders";
     let suffix = match (env.transport, batch) {
         (Transport::Ws, _) => "/ws",
@@ -630,22 +628,14 @@ pub fn verify(env: &Envelope, opts: &VerifyOptions) -> Result<Verdict> {
             .ok_or_else(|| mismatch("action", format!("expected one of {}", ACTIONS.join(", "))))?
             .rest_path(),
     };
-    let base = strip_suffix(&env.url, suffix).ok_or_else(|| {
-        mismatch(
-            "url",
-            format!(
-                "expected a url ending in {suffix} for action {}",
-                env.action
-            ),
-        )
-    })?;
+    let base = url_base(env, suffix)?;
     opts.check_base(base, KNOWN_BASES)?;
     let text = env
         .body
         .as_deref()
         .ok_or_else(|| mismatch("body", "expected the request body, saw null"))?;
     let mut body = parse_body("body", text)?;
-    let mut req = Map::new();
+    let mut req = request_fields(env);
     // Where the operations sit in the body, for field paths in messages and verdicts.
     let mut prefix = "body".to_owned();
     let payload = match env.transport {
@@ -771,23 +761,18 @@ pub fn verify(env: &Envelope, opts: &VerifyOptions) -> Result<Verdict> {
     } else {
         single_params
     };
-    req.insert("venue".into(), Value::from("pacifica"));
-    req.insert("action".into(), Value::from(env.action.as_str()));
-    req.insert("transport".into(), Value::from(env.transport.as_str()));
     req.insert("base_url".into(), Value::from(base));
     req.insert("params".into(), Value::Object(params));
     let replay = Ed25519Replay::new(key, signatures);
     let rebuilt = rederive(req, 0, |request, ctx| {
         sign(&parse(request, ctx)?, &replay, &env.action, ctx)
     })?;
-    compare(env, &rebuilt)?;
     let scheme = if hardware {
         "solana-offchain"
     } else {
         "ed25519"
     };
-    let checks = replay.check(scheme)?;
-    compare_signed(env, &rebuilt)?;
+    let checks = settle(env, &rebuilt, || replay.check(scheme))?;
     let mut unsigned = Vec::new();
     if key != account {
         // The agent signs on behalf of `account`, which is not in the signed message.

@@ -748,8 +748,8 @@ fn is_external_id(s: &str) -> bool {
 /// `timestamp + METHOD + path + body` (REST) or `timestamp + business JSON` (WebSocket).
 /// Without the secret the tag is reported as unverifiable.
 pub fn verify(env: &Envelope, keys: &Keyring, opts: &VerifyOptions) -> Result<Verdict> {
-    use airsign_core::verify::{compare, compare_signed, mismatch, parse_body, rederive};
-    let mut req = Map::new();
+    use airsign_core::verify::{mismatch, parse_body, rederive, request_fields, settle};
+    let mut req = request_fields(env);
     let mut unsigned = Vec::new();
     let (tag, field) = match env.transport {
         Transport::Ws => {
@@ -837,21 +837,18 @@ pub fn verify(env: &Envelope, keys: &Keyring, opts: &VerifyOptions) -> Result<Ve
             (header("signature")?.to_owned(), "headers.signature")
         }
     };
-    req.insert("venue".into(), Value::from(VENUE));
-    req.insert("action".into(), Value::from(env.action.as_str()));
-    req.insert("transport".into(), Value::from(env.transport.as_str()));
     let replay = HmacReplay::new(&tag, field);
     let rebuilt = rederive(req, 0, |request, ctx| {
         Ok(RipioRequest::from_request(request, ctx)?.sign(&replay))
     })?;
-    compare(env, &rebuilt)?;
-    let secret = match keys.hmac_secret() {
-        Ok(s) => Some(s),
-        Err(e) if e.code() == ErrorCode::KeyMissing => None,
-        Err(e) => return Err(e),
-    };
-    let checks = replay.check(secret)?;
-    compare_signed(env, &rebuilt)?;
+    let checks = settle(env, &rebuilt, || {
+        let secret = match keys.hmac_secret() {
+            Ok(s) => Some(s),
+            Err(e) if e.code() == ErrorCode::KeyMissing => None,
+            Err(e) => return Err(e),
+        };
+        replay.check(secret)
+    })?;
     Ok(Verdict {
         checks,
         unsigned: unsigned.iter().map(|s| (*s).to_owned()).collect(),
