@@ -161,6 +161,18 @@ impl Error {
         )
     }
 
+    /// `code` for input that is not UTF-8, naming the first invalid byte's offset.
+    pub fn not_utf8(code: ErrorCode, e: &std::str::Utf8Error) -> Self {
+        Self::new(
+            code,
+            None,
+            format!(
+                "expected UTF-8 text, saw an invalid byte at offset {}",
+                e.valid_up_to()
+            ),
+        )
+    }
+
     /// The machine code.
     pub fn code(&self) -> ErrorCode {
         self.code
@@ -208,6 +220,19 @@ impl std::error::Error for Error {}
 /// Whether a field path lies under `params` (its errors get the `params.*` codes).
 fn is_param(field: &str) -> bool {
     field.starts_with("params.") || field.starts_with("params[")
+}
+
+/// The JSON type of `v` and nothing of its content, for messages about values that may
+/// be secret (a keystore's fields, an API token).
+pub fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
 }
 
 /// A short description of a JSON value for an error message: its type and, for scalars,

@@ -21,7 +21,7 @@ pub mod verify;
 
 pub use context::{Clock, Context, FixedClock, IdSource, RandomIds, SequenceIds, SystemClock};
 pub use envelope::{Envelope, Headers, Signed};
-pub use error::{Error, ErrorCode, Result};
+pub use error::{Error, ErrorCode, Result, json_kind};
 pub use request::{MAX_TIMESTAMP_MS, MIN_TIMESTAMP_MS, Request, Transport};
 
 /// The envelope format version printed as `"airsign":1`.

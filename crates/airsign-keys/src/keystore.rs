@@ -18,6 +18,7 @@
 use std::fmt;
 
 use aes::Aes128;
+use airsign_core::json_kind;
 use airsign_core::{Error, ErrorCode, Result};
 use ctr::cipher::{KeyIvInit, StreamCipher};
 use serde_json::{Map, Value};
@@ -95,7 +96,7 @@ impl Keystore {
             Some(v) => {
                 return Err(invalid(&format!(
                     "expected keystore version 3, saw {}",
-                    kind(v)
+                    json_kind(v)
                 )));
             }
             None => return Err(invalid("expected keystore version 3, saw no \"version\"")),
@@ -138,7 +139,7 @@ impl Keystore {
             Some(v) => {
                 return Err(invalid(&format!(
                     "expected the keystore's address as a hex string, saw {}",
-                    kind(v)
+                    json_kind(v)
                 )));
             }
         };
@@ -297,18 +298,6 @@ fn check_scrypt(n: u64, r: u64, p: u64) -> Result<()> {
     Ok(())
 }
 
-/// The JSON type of `v`, for messages (never its content).
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
 fn invalid(msg: &str) -> Error {
     Error::new(ErrorCode::KeyInvalid, Some("key_file"), msg.to_owned())
 }
@@ -327,7 +316,7 @@ fn str_field<'a>(map: &'a Map<String, Value>, path: &str) -> Result<&'a str> {
         Value::String(s) => Ok(s),
         v => Err(invalid(&format!(
             "expected {path} as a string, saw {}",
-            kind(v)
+            json_kind(v)
         ))),
     }
 }
@@ -337,7 +326,7 @@ fn obj_field<'a>(map: &'a Map<String, Value>, path: &str) -> Result<&'a Map<Stri
         Value::Object(o) => Ok(o),
         v => Err(invalid(&format!(
             "expected {path} as an object, saw {}",
-            kind(v)
+            json_kind(v)
         ))),
     }
 }
@@ -348,12 +337,12 @@ fn int_field(map: &Map<String, Value>, path: &str) -> Result<u64> {
         Value::Number(n) => airsign_core::json::number_as_u64(n).map_err(|_| {
             invalid(&format!(
                 "expected {path} as a non-negative integer below 2^64, saw {}",
-                kind(v)
+                json_kind(v)
             ))
         }),
         _ => Err(invalid(&format!(
             "expected {path} as an integer, saw {}",
-            kind(v)
+            json_kind(v)
         ))),
     }
 }

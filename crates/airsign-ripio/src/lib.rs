@@ -282,7 +282,11 @@ impl ApiToken {
             return Err(Error::missing("api_token", EXPECTED));
         };
         let Value::String(s) = v else {
-            return Err(Error::invalid_text("api_token", EXPECTED, &kind_of(v)));
+            return Err(Error::invalid_text(
+                "api_token",
+                EXPECTED,
+                airsign_core::json_kind(v),
+            ));
         };
         if s.is_empty() {
             return Err(Error::invalid_text(
@@ -719,19 +723,6 @@ fn rest_only(field: &str) -> Error {
         Some(field),
         format!("{field} applies to REST requests only; a ws order.cancel does not take it"),
     )
-}
-
-/// A value's JSON type, for messages that must not echo the value.
-fn kind_of(v: &Value) -> String {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-    .to_owned()
 }
 
 /// Toolkit policy (ripio.md §4.3): 1–64 of `[A-Za-z0-9._:-]`, a set every JSON serializer

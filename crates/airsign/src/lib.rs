@@ -63,14 +63,7 @@ pub fn oversize_line(line_no: u64, max: usize) -> String {
 /// One input line's outcome.
 pub fn answer_line(line_no: u64, raw: &[u8], keys: &Keyring, ctx: &Context<'_>) -> (String, bool) {
     let result = match std::str::from_utf8(raw) {
-        Err(e) => Err(Error::new(
-            ErrorCode::RequestMalformed,
-            None,
-            format!(
-                "expected UTF-8 text, saw an invalid byte at offset {}",
-                e.valid_up_to()
-            ),
-        )),
+        Err(e) => Err(Error::not_utf8(ErrorCode::RequestMalformed, &e)),
         Ok(text) if text.trim().is_empty() => Err(Error::new(
             ErrorCode::RequestMalformed,
             None,

@@ -396,14 +396,6 @@ fn read_request(path: Option<&std::path::Path>) -> Result<String, Error> {
             format!("request from {name} is larger than {MAX_REQUEST_BYTES} bytes"),
         ));
     }
-    String::from_utf8(buf).map_err(|e| {
-        Error::new(
-            ErrorCode::RequestMalformed,
-            None,
-            format!(
-                "expected UTF-8 text, saw an invalid byte at offset {}",
-                e.utf8_error().valid_up_to()
-            ),
-        )
-    })
+    String::from_utf8(buf)
+        .map_err(|e| Error::not_utf8(ErrorCode::RequestMalformed, &e.utf8_error()))
 }

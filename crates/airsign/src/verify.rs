@@ -70,14 +70,7 @@ pub fn verify_line(
     opts: &VerifyOptions,
 ) -> (String, Outcome) {
     let result = match std::str::from_utf8(raw) {
-        Err(e) => Err(Error::new(
-            ErrorCode::EnvelopeMalformed,
-            None,
-            format!(
-                "expected UTF-8 text, saw an invalid byte at offset {}",
-                e.valid_up_to()
-            ),
-        )),
+        Err(e) => Err(Error::not_utf8(ErrorCode::EnvelopeMalformed, &e)),
         Ok(text) => parse_envelope(text),
     };
     let mut top = Map::new();
