@@ -218,6 +218,21 @@ impl Writer {
         ensure_ascii: true,
     };
 
+    /// Every setting of the two switches: the writers airsign signs with and their
+    /// non-ASCII variants (for tests and fuzzing that must cover them all).
+    pub const ALL: [Writer; 4] = [
+        Writer::PYTHON_SORTED,
+        Writer::PYTHON,
+        Writer {
+            sort_keys: true,
+            ensure_ascii: false,
+        },
+        Writer {
+            sort_keys: false,
+            ensure_ascii: false,
+        },
+    ];
+
     /// Serialises `v`; refuses floats (any number not written as an integer).
     pub fn to_string(self, v: &Value) -> Result<String> {
         let mut out = String::with_capacity(128);

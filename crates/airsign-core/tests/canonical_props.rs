@@ -12,18 +12,7 @@ use airsign_core::json::{Writer, parse_object};
 use proptest::prelude::*;
 use serde_json::{Map, Number, Value};
 
-const WRITERS: [Writer; 4] = [
-    Writer::PYTHON_SORTED,
-    Writer::PYTHON,
-    Writer {
-        sort_keys: true,
-        ensure_ascii: false,
-    },
-    Writer {
-        sort_keys: false,
-        ensure_ascii: false,
-    },
-];
+const WRITERS: [Writer; 4] = Writer::ALL;
 
 /// The reference: Python's `json.dumps(v, separators=(",", ":"), sort_keys=…,
 /// ensure_ascii=…)`, following `json/encoder.py` (`ESCAPE` / `ESCAPE_ASCII`).

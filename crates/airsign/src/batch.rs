@@ -338,21 +338,16 @@ pub fn run_batch<R: Read + Send, W: Write>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use airsign_core::{FixedClock, SequenceIds};
     use airsign_keys::SecretBytes;
 
     const KEY: &str = "b46fe82232f5912acec09e955a0b21150fc2e3ccbaf0c1e97aea94c64a8ceac3";
 
     fn run(input: &[u8], opts: BatchOptions) -> (String, BatchSummary) {
         let keys = Keyring::new(SecretBytes::new(KEY.as_bytes().to_vec()));
-        let clock = FixedClock(1_748_970_123_456);
-        let ids = SequenceIds::new(0);
-        let ctx = Context {
-            clock: &clock,
-            ids: &ids,
-        };
         let mut out = Vec::new();
-        let s = run_batch(input, &mut out, &keys, &ctx, opts).unwrap();
+        let s = Context::fixed(1_748_970_123_456, |ctx| {
+            run_batch(input, &mut out, &keys, ctx, opts).unwrap()
+        });
         (String::from_utf8(out).unwrap(), s)
     }
 
@@ -476,24 +471,20 @@ mod tests {
             }
         }
         let keys = Keyring::new(SecretBytes::new(KEY.as_bytes().to_vec()));
-        let clock = FixedClock(1_748_970_123_456);
-        let ids = SequenceIds::new(0);
-        let ctx = Context {
-            clock: &clock,
-            ids: &ids,
-        };
         let input = mixed_input(5000);
         for jobs in [1, 2] {
-            let s = run_batch(
-                &input[..],
-                Closed,
-                &keys,
-                &ctx,
-                BatchOptions {
-                    jobs,
-                    ..BatchOptions::default()
-                },
-            )
+            let s = Context::fixed(1_748_970_123_456, |ctx| {
+                run_batch(
+                    &input[..],
+                    Closed,
+                    &keys,
+                    ctx,
+                    BatchOptions {
+                        jobs,
+                        ..BatchOptions::default()
+                    },
+                )
+            })
             .unwrap();
             assert!(s.stopped_early);
         }

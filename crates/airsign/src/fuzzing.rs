@@ -286,19 +286,7 @@ pub fn keystore_v3(data: &[u8]) {
     }
 }
 
-/// The writers airsign signs with, plus the non-ASCII variants.
-const WRITERS: [Writer; 4] = [
-    Writer::PYTHON_SORTED,
-    Writer::PYTHON,
-    Writer {
-        sort_keys: true,
-        ensure_ascii: false,
-    },
-    Writer {
-        sort_keys: false,
-        ensure_ascii: false,
-    },
-];
+const WRITERS: [Writer; 4] = Writer::ALL;
 
 /// Any bytes as JSON: canonical writing is stable (parse → write → parse → write gives
 /// the same bytes), keeps the value, and is refused exactly for documents with a float.
