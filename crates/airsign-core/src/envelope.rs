@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::Transport;
-use crate::json::Writer;
+use crate::json::{Writer, push_u64};
 
 /// One ready-to-send request, printed as one JSON line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -95,6 +95,32 @@ pub struct Signed {
 impl Envelope {
     /// The envelope as one JSON line (no trailing newline).
     pub fn to_json_line(&self) -> String {
+        let mut out = String::with_capacity(self.json_line_capacity());
+        self.write_json_line(&mut out);
+        out
+    }
+
+    /// A capacity the JSON line fits in without growing (escapes aside).
+    fn json_line_capacity(&self) -> usize {
+        let text = |s: &Option<String>| s.as_ref().map_or(0, |t| t.len() * 5 / 4);
+        256 + self.url.len()
+            + text(&self.body)
+            + text(&self.login)
+            + self
+                .headers
+                .0
+                .iter()
+                .map(|(k, v)| k.len() + v.len() + 6)
+                .sum::<usize>()
+            + self
+                .signed
+                .iter()
+                .map(|s| s.signature.len() + text(&s.message) + text(&s.message_hex) + 64)
+                .sum::<usize>()
+    }
+
+    /// Appends the envelope as one JSON line (no trailing newline) to `out`.
+    pub fn write_json_line(&self, out: &mut String) {
         // Written by hand (it is on every request's path): the same bytes as
         // `serde_json::to_string(self)`, which a test checks.
         const W: Writer = Writer {
@@ -107,69 +133,61 @@ impl Envelope {
                 None => out.push_str("null"),
             }
         }
-        let mut out = String::with_capacity(
-            256 + self.body.as_ref().map_or(0, |b| b.len() * 5 / 4)
-                + self
-                    .signed
-                    .iter()
-                    .map(|s| s.signature.len() + 160)
-                    .sum::<usize>(),
-        );
+        out.reserve(self.json_line_capacity());
         out.push_str("{\"airsign\":");
-        out.push_str(&self.airsign.to_string());
+        push_u64(out, u64::from(self.airsign));
         out.push_str(",\"venue\":");
-        W.write_str(&self.venue, &mut out);
+        W.write_str(&self.venue, out);
         out.push_str(",\"action\":");
-        W.write_str(&self.action, &mut out);
+        W.write_str(&self.action, out);
         out.push_str(",\"transport\":");
-        W.write_str(self.transport.as_str(), &mut out);
+        W.write_str(self.transport.as_str(), out);
         out.push_str(",\"method\":");
-        opt(&mut out, self.method.as_deref());
+        opt(out, self.method.as_deref());
         out.push_str(",\"url\":");
-        W.write_str(&self.url, &mut out);
+        W.write_str(&self.url, out);
         out.push_str(",\"headers\":{");
         for (i, (k, v)) in self.headers.0.iter().enumerate() {
             if i > 0 {
                 out.push(',');
             }
-            W.write_str(k, &mut out);
+            W.write_str(k, out);
             out.push(':');
-            W.write_str(v, &mut out);
+            W.write_str(v, out);
         }
         out.push_str("},\"body\":");
-        opt(&mut out, self.body.as_deref());
+        opt(out, self.body.as_deref());
         if let Some(login) = &self.login {
             out.push_str(",\"login\":");
-            W.write_str(login, &mut out);
+            W.write_str(login, out);
         }
         out.push_str(",\"signer\":");
-        opt(&mut out, self.signer.as_deref());
+        opt(out, self.signer.as_deref());
         out.push_str(",\"signed\":[");
         for (i, s) in self.signed.iter().enumerate() {
             if i > 0 {
                 out.push(',');
             }
             out.push_str("{\"scheme\":");
-            W.write_str(&s.scheme, &mut out);
+            W.write_str(&s.scheme, out);
             if let Some(m) = &s.message {
                 out.push_str(",\"message\":");
-                W.write_str(m, &mut out);
+                W.write_str(m, out);
             }
             if let Some(m) = &s.message_hex {
                 out.push_str(",\"message_hex\":");
-                W.write_str(m, &mut out);
+                W.write_str(m, out);
             }
             out.push_str(",\"signature\":");
-            W.write_str(&s.signature, &mut out);
+            W.write_str(&s.signature, out);
             out.push('}');
         }
         out.push_str("],\"expires_at\":");
         match self.expires_at {
-            Some(n) => out.push_str(&n.to_string()),
+            Some(n) => push_u64(out, n),
             None => out.push_str("null"),
         }
         out.push('}');
-        out
     }
 }
 

@@ -66,6 +66,30 @@ const fn escape_table(ensure_ascii: bool) -> [bool; 256] {
     t
 }
 
+const ONES: u64 = 0x0101_0101_0101_0101;
+const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// Bit 7 of each byte set where that byte of `x` equals `c` (exact: no carry crosses a
+/// byte, since every sum stays below 0x100).
+const fn bytes_equal(x: u64, c: u8) -> u64 {
+    let y = x ^ (ONES * c as u64);
+    !(((y & LOW7) + LOW7) | y) & HIGHS
+}
+
+/// Bit 7 of each byte set where that byte of the eight packed little-endian in `x` is one
+/// the escape tables mark: a C0 control, `"` or `\`, and with `ensure_ascii` also DEL and
+/// any byte ≥ 0x80. Exact per byte, so the lowest set bit is the first such byte.
+const fn escape_mask(x: u64, ensure_ascii: bool) -> u64 {
+    // Below 0x20: high bit clear, and adding 0x60 to the low seven bits does not reach 0x80.
+    let control = !(((x & LOW7) + ONES * 0x60) | x) & HIGHS;
+    let mut m = control | bytes_equal(x, b'"') | bytes_equal(x, b'\\');
+    if ensure_ascii {
+        m |= (x & HIGHS) | bytes_equal(x, 0x7f);
+    }
+    m
+}
+
 /// The map key `serde_json` (with `arbitrary_precision`) uses to hand a number's exact
 /// text to a visitor.
 const NUMBER_TOKEN: &str = "$serde_json::private::Number";
@@ -137,14 +161,19 @@ impl<'de> Visitor<'de> for StrictVisitor {
         let Strict(v) = map.next_value::<Strict>()?;
         out.insert(first, v);
         while let Some(key) = map.next_key::<String>()? {
-            if out.contains_key(&key) {
-                return Err(de::Error::custom(format_args!(
-                    "duplicate key {}",
-                    Value::from(key)
-                )));
+            // One hash per key: the entry both checks for a duplicate and inserts.
+            match out.entry(key) {
+                serde_json::map::Entry::Occupied(e) => {
+                    return Err(de::Error::custom(format_args!(
+                        "duplicate key {}",
+                        Value::from(e.key().as_str())
+                    )));
+                }
+                serde_json::map::Entry::Vacant(slot) => {
+                    let Strict(v) = map.next_value::<Strict>()?;
+                    slot.insert(v);
+                }
             }
-            let Strict(v) = map.next_value::<Strict>()?;
-            out.insert(key, v);
         }
         Ok(Strict(Value::Object(out)))
     }
@@ -306,13 +335,35 @@ impl Writer {
         } else {
             &ESCAPE_CONTROL
         };
+        out.reserve(bytes.len() + 2);
         let (mut start, mut i) = (0, 0);
-        while i < bytes.len() {
+        loop {
+            // The next byte to escape: eight bytes at a time while there are eight (the
+            // mask is exact, so its lowest bit is the byte), then byte by byte.
+            let next = loop {
+                match bytes
+                    .get(i..i + 8)
+                    .and_then(|b| <[u8; 8]>::try_from(b).ok())
+                {
+                    Some(block) => {
+                        let m = escape_mask(u64::from_le_bytes(block), self.ensure_ascii);
+                        if m == 0 {
+                            i += 8;
+                            continue;
+                        }
+                        break Some(i + (m.trailing_zeros() / 8) as usize);
+                    }
+                    None => {
+                        break bytes[i..]
+                            .iter()
+                            .position(|&b| table[usize::from(b)])
+                            .map(|p| i + p);
+                    }
+                }
+            };
+            let Some(at) = next else { break };
+            i = at;
             let b = bytes[i];
-            if !table[usize::from(b)] {
-                i += 1;
-                continue;
-            }
             out.push_str(&s[start..i]);
             let mut width = 1;
             match b {
@@ -342,6 +393,23 @@ impl Writer {
         }
         out.push_str(&s[start..]);
         out.push('"');
+    }
+}
+
+/// Appends `n` in decimal: what `n.to_string()` gives, without allocating.
+pub fn push_u64(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &digits[start..] {
+        out.push(char::from(d));
     }
 }
 
@@ -394,7 +462,68 @@ mod write_str_props {
         out
     }
 
+    /// Per byte, whether the eight-byte mask flags it, and whether the table does.
+    fn flags(block: [u8; 8], ensure_ascii: bool) -> ([bool; 8], [bool; 8]) {
+        let table = if ensure_ascii {
+            &ESCAPE_ASCII
+        } else {
+            &ESCAPE_CONTROL
+        };
+        let m = escape_mask(u64::from_le_bytes(block), ensure_ascii);
+        (
+            std::array::from_fn(|k| m >> (8 * k + 7) & 1 == 1),
+            block.map(|b| table[usize::from(b)]),
+        )
+    }
+
+    #[test]
+    fn the_eight_byte_mask_agrees_with_the_tables_for_every_byte_at_every_position() {
+        for fill in [
+            b'a', b' ', b'~', b'#', b']', 0x21, 0x5d, 0x7e, 0x00, 0x7f, 0x80, 0xff,
+        ] {
+            for b in 0..=255u8 {
+                for pos in 0..8 {
+                    let mut block = [fill; 8];
+                    block[pos] = b;
+                    for ensure_ascii in [false, true] {
+                        let (mask, table) = flags(block, ensure_ascii);
+                        assert_eq!(
+                            mask, table,
+                            "byte {b:#04x} at {pos} among {fill:#04x}, ensure_ascii {ensure_ascii}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
     proptest! {
+        #[test]
+        fn the_eight_byte_mask_agrees_with_the_tables(block in any::<[u8; 8]>(), low in any::<[bool; 8]>()) {
+            // Some bytes pulled into ASCII, so both answers are common.
+            let mut block = block;
+            for (b, l) in block.iter_mut().zip(low) {
+                if l {
+                    *b &= 0x7f;
+                }
+            }
+            for ensure_ascii in [false, true] {
+                let (mask, table) = flags(block, ensure_ascii);
+                prop_assert_eq!(mask, table);
+            }
+        }
+
+        #[test]
+        fn long_runs_with_one_escape_anywhere(pre in "[a-z0-9 /{}:,]{0,40}", esc in "[\\x00-\\x1f\\x7f\"\\\\\u{80}-\u{10ffff}]", post in "[a-z0-9 /{}:,]{0,40}") {
+            let s = format!("{pre}{esc}{post}{pre}");
+            for ensure_ascii in [false, true] {
+                let w = Writer { sort_keys: false, ensure_ascii };
+                let mut out = String::new();
+                w.write_str(&s, &mut out);
+                prop_assert_eq!(&out, &reference(ensure_ascii, &s));
+            }
+        }
+
         #[test]
         fn fast_escaping_equals_the_reference(s in "(\\PC|[\\x00-\\x1f\\x7f\"\\\\]|[\u{80}-\u{10ffff}]){0,40}") {
             for ensure_ascii in [false, true] {
@@ -463,6 +592,32 @@ mod tests {
         let dup = format!("{{{},\"k{}\":0}}", body.join(","), n - 1);
         assert!(parse_object(&dup).is_err());
         assert!(start.elapsed() < std::time::Duration::from_secs(10));
+    }
+
+    #[test]
+    fn push_u64_is_to_string() {
+        let mut n = 1u64;
+        for v in [
+            0,
+            1,
+            9,
+            10,
+            99,
+            100,
+            42069,
+            1_748_970_123_456,
+            u64::MAX - 1,
+            u64::MAX,
+        ]
+        .into_iter()
+        .chain(std::iter::from_fn(|| {
+            n = n.checked_mul(7)?;
+            Some(n)
+        })) {
+            let mut out = String::from("x");
+            push_u64(&mut out, v);
+            assert_eq!(out, format!("x{v}"));
+        }
     }
 
     #[test]

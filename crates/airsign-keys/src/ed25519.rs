@@ -9,12 +9,21 @@
 //! half, as solana-sdk checks, or signatures would not verify against the claimed account.
 
 use airsign_core::{Error, ErrorCode, Result};
-use ed25519_dalek::{Signer as _, SigningKey};
+use ed25519_dalek::VerifyingKey;
+use ed25519_dalek::hazmat::{ExpandedSecretKey, raw_sign};
+use sha2::Sha512;
 use zeroize::Zeroizing;
 
 /// An Ed25519 signing key with its base58 public key (the Solana address).
+///
+/// The key is held expanded (RFC 8032 §5.1.5: SHA-512 of the seed, clamped scalar and
+/// nonce prefix), computed once here, where `ed25519_dalek::SigningKey::sign` recomputes
+/// it for every signature. The public key is derived from that same expansion, so the
+/// pair always matches (signing with a mismatched public key is what leaks keys); a test
+/// pins the signatures to `SigningKey::sign`'s. The expansion is wiped on drop.
 pub struct Ed25519Signer {
-    key: SigningKey,
+    expanded: ExpandedSecretKey,
+    verifying: VerifyingKey,
     public: [u8; 32],
     address: String,
 }
@@ -30,10 +39,12 @@ impl std::fmt::Debug for Ed25519Signer {
 impl Ed25519Signer {
     /// A signer from a 32-byte seed.
     pub fn from_seed(seed: &[u8; 32]) -> Self {
-        let key = SigningKey::from_bytes(seed);
-        let public = key.verifying_key().to_bytes();
+        let expanded = ExpandedSecretKey::from(seed);
+        let verifying = VerifyingKey::from(&expanded);
+        let public = verifying.to_bytes();
         Self {
-            key,
+            expanded,
+            verifying,
             address: base58_32(&public),
             public,
         }
@@ -129,7 +140,7 @@ impl Ed25519Signer {
 
     /// Pure Ed25519 (RFC 8032, no prehash) over `msg`.
     pub fn sign(&self, msg: &[u8]) -> [u8; 64] {
-        self.key.sign(msg).to_bytes()
+        raw_sign::<Sha512>(&self.expanded, msg, &self.verifying).to_bytes()
     }
 }
 
@@ -249,6 +260,25 @@ mod tests {
         ] {
             let s = Ed25519Signer::from_key_file(form.as_bytes()).unwrap();
             assert_eq!(s.address(), ADDR1);
+        }
+    }
+
+    #[test]
+    fn signatures_are_ed25519_dalek_s() {
+        use ed25519_dalek::{Signer as _, SigningKey};
+        for n in 0..8u8 {
+            let seed: [u8; 32] = Sha256::digest([b'k', n]).into();
+            let ours = Ed25519Signer::from_seed(&seed);
+            let theirs = SigningKey::from_bytes(&seed);
+            assert_eq!(ours.public_key(), theirs.verifying_key().as_bytes());
+            for len in [0usize, 1, 63, 64, 111, 112, 128, 1000] {
+                let msg = vec![n.wrapping_mul(31); len];
+                assert_eq!(
+                    ours.sign(&msg),
+                    theirs.sign(&msg).to_bytes(),
+                    "seed {n}, {len} bytes"
+                );
+            }
         }
     }
 

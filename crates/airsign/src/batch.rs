@@ -20,7 +20,7 @@ use std::sync::mpsc;
 use airsign_core::Context;
 use airsign_keys::Keyring;
 
-use crate::{answer_line, oversize_line};
+use crate::{answer_line_into, oversize_line};
 
 /// Longest line `batch` reads as a request (the bytes before its line break): the same
 /// 16 MiB that `sign` takes for one request, far above any real cancel.
@@ -103,12 +103,12 @@ fn answer_chunk(
     for (i, &end) in chunk.ends.iter().enumerate() {
         let raw = strip_eol(&chunk.data[start..end]);
         let line_no = chunk.first_line + i as u64;
-        let (line, ok) = if chunk.oversize.contains(&i) {
-            (oversize_line(line_no, max_line_bytes), false)
+        let ok = if chunk.oversize.contains(&i) {
+            text.push_str(&oversize_line(line_no, max_line_bytes));
+            false
         } else {
-            answer_line(line_no, raw, keys, ctx)
+            answer_line_into(line_no, raw, keys, ctx, &mut text)
         };
-        text.push_str(&line);
         text.push('\n');
         oks.push(ok);
         ends.push(text.len());

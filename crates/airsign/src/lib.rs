@@ -60,8 +60,23 @@ pub fn oversize_line(line_no: u64, max: usize) -> String {
     .to_json_line(Some(line_no))
 }
 
-/// One input line's outcome.
+/// One input line's outcome: its answer (an envelope or an error object, no newline) and
+/// whether it was signed.
 pub fn answer_line(line_no: u64, raw: &[u8], keys: &Keyring, ctx: &Context<'_>) -> (String, bool) {
+    let mut out = String::new();
+    let ok = answer_line_into(line_no, raw, keys, ctx, &mut out);
+    (out, ok)
+}
+
+/// [`answer_line`], appending the answer to `out` (batch writes a chunk's answers into one
+/// buffer); returns whether the line was signed.
+pub fn answer_line_into(
+    line_no: u64,
+    raw: &[u8],
+    keys: &Keyring,
+    ctx: &Context<'_>,
+    out: &mut String,
+) -> bool {
     let result = match std::str::from_utf8(raw) {
         Err(e) => Err(Error::not_utf8(ErrorCode::RequestMalformed, &e)),
         Ok(text) if text.trim().is_empty() => Err(Error::new(
@@ -72,8 +87,14 @@ pub fn answer_line(line_no: u64, raw: &[u8], keys: &Keyring, ctx: &Context<'_>) 
         Ok(text) => sign_request(text, keys, ctx),
     };
     match result {
-        Ok(env) => (env.to_json_line(), true),
-        Err(e) => (e.to_json_line(Some(line_no)), false),
+        Ok(env) => {
+            env.write_json_line(out);
+            true
+        }
+        Err(e) => {
+            out.push_str(&e.to_json_line(Some(line_no)));
+            false
+        }
     }
 }
 
