@@ -157,7 +157,8 @@ impl<'de> Visitor<'de> for StrictVisitor {
                 .map(|n| Strict(Value::Number(n)))
                 .map_err(de::Error::custom);
         }
-        let mut out = Map::new();
+        // Sized for a request's top level up front: growing a map rehashes it.
+        let mut out = Map::with_capacity(map.size_hint().unwrap_or(8).min(64));
         let Strict(v) = map.next_value::<Strict>()?;
         out.insert(first, v);
         while let Some(key) = map.next_key::<String>()? {

@@ -16,7 +16,7 @@
 //! This crate does no I/O and never sees key bytes: it asks the keyring for a signer.
 #![forbid(unsafe_code)]
 
-use airsign_core::json::Writer;
+use airsign_core::json::{Writer, push_u64};
 use airsign_core::validate::{Fields, is_canonical_uuid, value_u64};
 use airsign_core::verify::{Verdict, VerifyOptions};
 use airsign_core::{Context, Envelope, Error, ErrorCode, Request, Result, Signed, Transport};
@@ -24,6 +24,9 @@ use airsign_keys::{
     Ed25519Replay, Ed25519Sign, Keyring, base58_32, base58_64, decode_base58_32, decode_base58_64,
 };
 use serde_json::{Map, Value};
+
+mod fast;
+pub use fast::{build_fast, parse_fast};
 
 /// Mainnet REST base URL.
 pub const MAINNET_REST: &str = "https://api.pacifica.fi";
@@ -419,9 +422,9 @@ pub fn signing_payload(op: &Operation, timestamp: u64, expiry_window: u64) -> Re
     out.push_str("{\"data\":");
     Writer::PYTHON_SORTED.write_object(&op.data, &mut out)?;
     out.push_str(",\"expiry_window\":");
-    out.push_str(&expiry_window.to_string());
+    push_u64(&mut out, expiry_window);
     out.push_str(",\"timestamp\":");
-    out.push_str(&timestamp.to_string());
+    push_u64(&mut out, timestamp);
     out.push_str(",\"type\":\"");
     out.push_str(op.op.type_name());
     out.push_str("\"}");
@@ -532,9 +535,9 @@ pub fn sign<S: Ed25519Sign>(
         payload.push_str(",\"signature\":");
         payload.push_str(&sig_json);
         payload.push_str(",\"timestamp\":");
-        payload.push_str(&p.timestamp.to_string());
+        push_u64(&mut payload, p.timestamp);
         payload.push_str(",\"expiry_window\":");
-        payload.push_str(&p.expiry_window.to_string());
+        push_u64(&mut payload, p.expiry_window);
         for (k, v) in &op.data {
             payload.push(',');
             W.write_str(k, &mut payload);

@@ -7,7 +7,8 @@
 //!
 //! The invariants, per target:
 //! - `request`: any bytes as a batch line give exactly one line of JSON: an envelope or an
-//!   error object, and the `ok` flag agrees with it.
+//!   error object, and the `ok` flag agrees with it; a line the Pacifica fast path takes
+//!   is signed by the general path to the same envelope.
 //! - `batch`: any bytes as a whole batch input give exactly one answer per input line, in
 //!   order, with the same refusals on one thread and on two.
 //! - `key_solana_json`, `key_base58`, `key_hex`, `key_token`: a key parser returns a
@@ -59,6 +60,21 @@ pub fn request_line(data: &[u8]) {
         v.get("error").is_none(),
         "ok flag matches the answer: {line}"
     );
+    // The Pacifica fast path takes a line only when the general path signs it the same.
+    if let Ok(text) = std::str::from_utf8(data) {
+        let fast = Context::fixed(1_748_970_123_456, |ctx| {
+            airsign_pacifica::build_fast(text, &keys, ctx)
+        });
+        if let Some(fast) = fast {
+            let general = Context::fixed(1_748_970_123_456, |ctx| {
+                airsign_core::Request::parse(text).and_then(|r| super::sign_parsed(&r, &keys, ctx))
+            });
+            match (fast, general) {
+                (Ok(f), Ok(g)) => assert_eq!(f, g, "the fast and general paths differ"),
+                (f, g) => panic!("the fast path took a line: fast {f:?}, general {g:?}"),
+            }
+        }
+    }
 }
 
 /// Any bytes as the whole input of `batch` (small chunks and a 256-byte line cap, so

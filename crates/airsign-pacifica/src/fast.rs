@@ -1,0 +1,195 @@
+//! The fast path for the commonest request: one cancel by `order_id` (a kill switch
+//! pre-signs thousands of them), read straight from the request text.
+//!
+//! [`parse_fast`] accepts only the plainest form of `cancel_order`, `cancel_stop_order` and
+//! `cancel_twap_order`: the fields `venue`, `action`, `expiry_window`, `params` with
+//! exactly `symbol` and `order_id`, and optionally `transport`, `timestamp` and
+//! `account`; each key once, no escapes in keys or strings, integers as plain JSON
+//! integers. It never refuses anything: whatever it does not accept in full (a value out
+//! of range, an unknown field, a duplicate key, an escape, a null) it hands back as `None`,
+//! and the general path ([`crate::parse`] over [`airsign_core::Request`]) decides, and
+//! words the error. So every error still comes from one place, and a request the fast path
+//! takes gives exactly the envelope the general path gives (a property test and the
+//! `request` fuzz target check that, and every reference vector runs through it).
+//!
+//! What it saves is the general JSON value tree: parsing into it, moving it into a
+//! `Request` and validating from it cost about as much again as writing the envelope.
+
+use std::fmt;
+
+use airsign_core::{Context, Envelope, Result, Transport, timestamp_in_range};
+use airsign_keys::{Keyring, decode_base58_32};
+use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
+use serde_json::{Map, Value};
+
+use crate::{
+    MAINNET_REST, MAINNET_WS, MAX_SYMBOL_CHARS, Op, Operation, PacificaRequest, SignatureType,
+};
+
+/// Signs `text` through the fast path when it takes the request (see the module docs);
+/// `None` means: use the general path.
+pub fn build_fast(text: &str, keys: &Keyring, ctx: &Context<'_>) -> Option<Result<Envelope>> {
+    let p = parse_fast(text, ctx)?;
+    let action = p.operations.first()?.op.type_name();
+    Some(
+        keys.ed25519()
+            .and_then(|signer| crate::sign(&p, signer, action, ctx)),
+    )
+}
+
+/// The validated request, when `text` is the plain form the fast path takes; else `None`
+/// (never an error: the general path words those).
+pub fn parse_fast(text: &str, ctx: &Context<'_>) -> Option<PacificaRequest> {
+    let line: Line<'_> = serde_json::from_str(text).ok()?;
+    let op = match line.action? {
+        "cancel_order" => Op::CancelOrder,
+        "cancel_stop_order" => Op::CancelStopOrder,
+        "cancel_twap_order" => Op::CancelTwapOrder,
+        _ => return None,
+    };
+    let transport = match line.transport {
+        None | Some("rest") => Transport::Rest,
+        Some("ws") if op.has_ws() => Transport::Ws,
+        Some(_) => return None,
+    };
+    let timestamp = line.timestamp.unwrap_or_else(|| ctx.clock.now_ms());
+    let expiry_window = line.expiry_window?;
+    if !timestamp_in_range(timestamp) || timestamp.checked_add(expiry_window).is_none() {
+        return None;
+    }
+    let account = match line.account {
+        None => None,
+        Some(a) => Some(decode_base58_32(a)?),
+    };
+    let params = line.params?;
+    let symbol = params.symbol?;
+    let order_id = params.order_id?;
+    if symbol.is_empty() || symbol.chars().count() > MAX_SYMBOL_CHARS {
+        return None;
+    }
+    // The body carries the fields in request order.
+    let mut data = Map::with_capacity(2);
+    let symbol = ("symbol".to_owned(), Value::String(symbol.to_owned()));
+    let order_id = ("order_id".to_owned(), Value::from(order_id));
+    let (first, second) = if params.symbol_first {
+        (symbol, order_id)
+    } else {
+        (order_id, symbol)
+    };
+    data.insert(first.0, first.1);
+    data.insert(second.0, second.1);
+    Some(PacificaRequest {
+        operations: vec![Operation { op, data }],
+        batch: false,
+        transport,
+        host: match transport {
+            Transport::Rest => MAINNET_REST,
+            Transport::Ws => MAINNET_WS,
+        }
+        .to_owned(),
+        timestamp,
+        expiry_window,
+        account,
+        signature_type: SignatureType::Software,
+        ws_id: None,
+    })
+}
+
+/// The top level as the fast path reads it. Any key or value it does not take makes the
+/// parse fail, which only means "not the fast path".
+#[derive(Default)]
+struct Line<'a> {
+    action: Option<&'a str>,
+    transport: Option<&'a str>,
+    timestamp: Option<u64>,
+    expiry_window: Option<u64>,
+    account: Option<&'a str>,
+    params: Option<Params<'a>>,
+}
+
+/// `params`: exactly `symbol` and `order_id`, and which came first.
+#[derive(Default)]
+struct Params<'a> {
+    symbol: Option<&'a str>,
+    order_id: Option<u64>,
+    symbol_first: bool,
+}
+
+fn not_fast<E: de::Error>() -> E {
+    E::custom("not the fast path")
+}
+
+/// Sets a field once; a second occurrence (a duplicate key) is "not fast".
+fn once<T, E: de::Error>(slot: &mut Option<T>, v: T) -> std::result::Result<(), E> {
+    if slot.is_some() {
+        return Err(not_fast());
+    }
+    *slot = Some(v);
+    Ok(())
+}
+
+impl<'de> Deserialize<'de> for Line<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Line<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a plain Pacifica cancel")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut m: A,
+            ) -> std::result::Result<Line<'de>, A::Error> {
+                let mut line = Line::default();
+                let mut venue = None;
+                while let Some(key) = m.next_key::<&'de str>()? {
+                    match key {
+                        "venue" => once(&mut venue, m.next_value::<&'de str>()?)?,
+                        "action" => once(&mut line.action, m.next_value()?)?,
+                        "transport" => once(&mut line.transport, m.next_value()?)?,
+                        "timestamp" => once(&mut line.timestamp, m.next_value()?)?,
+                        "expiry_window" => once(&mut line.expiry_window, m.next_value()?)?,
+                        "account" => once(&mut line.account, m.next_value()?)?,
+                        "params" => once(&mut line.params, m.next_value()?)?,
+                        _ => return Err(not_fast()),
+                    }
+                }
+                if venue != Some("pacifica") {
+                    return Err(not_fast());
+                }
+                Ok(line)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl<'de> Deserialize<'de> for Params<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Params<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("symbol and order_id")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut m: A,
+            ) -> std::result::Result<Params<'de>, A::Error> {
+                let mut p = Params::default();
+                while let Some(key) = m.next_key::<&'de str>()? {
+                    match key {
+                        "symbol" => {
+                            p.symbol_first = p.order_id.is_none();
+                            once(&mut p.symbol, m.next_value()?)?;
+                        }
+                        "order_id" => once(&mut p.order_id, m.next_value()?)?,
+                        _ => return Err(not_fast()),
+                    }
+                }
+                Ok(p)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}

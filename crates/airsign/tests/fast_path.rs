@@ -1,0 +1,301 @@
+//! The Pacifica fast path (`airsign_pacifica::build_fast`) against the general path
+//! (`Request::parse` then `sign_parsed`): whenever the fast path takes a request, the
+//! general path must sign it too, to the same envelope; whenever the general path refuses
+//! one, the fast path must not take it.
+//!
+//! Two sources of requests: every Pacifica reference vector (valid and must-fail; the
+//! valid plain cancels must be taken, so the vectors run through the fast path), and
+//! generated requests near the fast path's edge: fields in any order, each optional field
+//! present or not, values from pools of good and bad ones (out of range, wrong type, null,
+//! escaped, float, negative, too large), unknown and duplicate keys.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use airsign::sign_parsed;
+use airsign_core::{Context, Envelope, Request, Result};
+use airsign_keys::{Keyring, SecretBytes};
+use common::root;
+use proptest::prelude::*;
+use proptest::strategy::ValueTree;
+use serde_json::Value;
+
+/// A public test key (seed = SHA-256 of "vector-key-1").
+const KEY: &str = "b46fe82232f5912acec09e955a0b21150fc2e3ccbaf0c1e97aea94c64a8ceac3";
+const NOW: u64 = 1_748_970_123_456;
+
+fn general(text: &str, keys: &Keyring) -> Result<Envelope> {
+    Context::fixed(NOW, |ctx| {
+        Request::parse(text).and_then(|r| sign_parsed(&r, keys, ctx))
+    })
+}
+
+fn fast(text: &str, keys: &Keyring) -> Option<Result<Envelope>> {
+    Context::fixed(NOW, |ctx| airsign_pacifica::build_fast(text, keys, ctx))
+}
+
+/// Checks the two paths agree on `text`; returns whether the fast path took it.
+fn agree(text: &str, keys: &Keyring) -> bool {
+    let g = general(text, keys);
+    match fast(text, keys) {
+        None => false,
+        Some(f) => {
+            let f = f.unwrap_or_else(|e| panic!("fast path failed to sign {text}: {e}"));
+            match g {
+                Ok(g) => assert_eq!(f, g, "the paths differ on {text}"),
+                Err(e) => panic!("the fast path took {text}, which the general path refuses: {e}"),
+            }
+            true
+        }
+    }
+}
+
+fn keys() -> Keyring {
+    Keyring::new(SecretBytes::new(KEY.as_bytes().to_vec()))
+}
+
+#[test]
+fn every_pacifica_vector_gives_the_same_answer_and_plain_cancels_take_the_fast_path() {
+    let mut taken = 0;
+    let mut total = 0;
+    for file in ["vectors/pacifica.jsonl", "vectors/hostile.tsv"] {
+        let text = std::fs::read_to_string(root().join(file)).unwrap();
+        for line in text.lines().filter(|l| !l.trim().is_empty()) {
+            let (request, key) = if file.ends_with(".jsonl") {
+                let v: Value = serde_json::from_str(line).unwrap();
+                let key = match v.get("agent_key") {
+                    Some(k @ Value::Object(_)) => k["value"].as_str().unwrap().to_owned(),
+                    _ => v["key"]["value"].as_str().unwrap_or(KEY).to_owned(),
+                };
+                (v["request"].to_string(), key)
+            } else {
+                // hostile.tsv: name, expected, field, then the line as a JSON string literal
+                // (lines given as hex or generated are left to tests/hostile.rs).
+                if line.starts_with('#') {
+                    continue;
+                }
+                let Some(Ok(req)) = line
+                    .splitn(4, '\t')
+                    .nth(3)
+                    .map(serde_json::from_str::<String>)
+                else {
+                    continue;
+                };
+                (req, KEY.to_owned())
+            };
+            let keys = Keyring::new(SecretBytes::new(key.into_bytes()));
+            total += 1;
+            if agree(&request, &keys) {
+                taken += 1;
+            }
+        }
+    }
+    eprintln!("{taken} of {total} vector and hostile requests took the fast path");
+    assert!(total > 50, "{total} requests read");
+    // The plain cancels among the vectors (cancel_order / stop / twap by order_id).
+    assert!(taken >= 5, "only {taken} of {total} took the fast path");
+}
+
+/// A value from `pool`, whose first `good` entries the fast path may take: those 85 % of
+/// the time, so that whole requests are often plain and still often near an edge.
+fn pick(pool: &'static [&'static str], good: usize) -> impl Strategy<Value = &'static str> {
+    prop_oneof![
+        85 => proptest::sample::select(&pool[..good]),
+        15 => proptest::sample::select(pool),
+    ]
+}
+
+const ACTIONS: &[&str] = &[
+    "\"cancel_order\"",
+    "\"cancel_order\"",
+    "\"cancel_stop_order\"",
+    "\"cancel_twap_order\"",
+    "\"cancel_all_orders\"",
+    "\"Cancel_order\"",
+    "null",
+];
+const VENUES: &[&str] = &[
+    "\"pacifica\"",
+    "\"pacifica\"",
+    "\"pacifica\"",
+    "\"derive\"",
+    "\"\\u0070acifica\"",
+];
+const TRANSPORTS: &[&str] = &["", "", "\"rest\"", "\"ws\"", "\"WS\"", "null", "1"];
+const TIMESTAMPS: &[&str] = &[
+    "",
+    "",
+    "1748970123456",
+    "100000000000",
+    "99999999999",
+    "1748970123",
+    "253402300799999",
+    "253402300800000",
+    "1748970123456.0",
+    "1.748970123456e12",
+    "-1748970123456",
+    "\"1748970123456\"",
+    "18446744073709551616",
+    "null",
+];
+const WINDOWS: &[&str] = &[
+    "5000",
+    "5000",
+    "",
+    "0",
+    "-0",
+    "18446744073709551615",
+    "18446744073709000000",
+    "5000.5",
+    "-1",
+    "null",
+    "\"5000\"",
+];
+const ACCOUNTS: &[&str] = &[
+    "",
+    "",
+    "\"vwYrjUyZbzW4ysgdveAQTKngA5XPTr8e6aqs2T4QhSj\"",
+    "\"11111111111111111111111111111111\"",
+    "\"not-base58-0OIl\"",
+    "\"3yZe7d\"",
+    "null",
+    "\"vwYrjUyZbzW4ysgdveAQTKngA5XPTr8e6aqs2T4Qh\\u0053j\"",
+];
+const SYMBOLS: &[&str] = &[
+    "\"BTC\"",
+    "\"BTC\"",
+    "\"kBONK\"",
+    "\"\"",
+    "\"0123456789012345678901234567890123456789012345678901234567890123\"",
+    "\"01234567890123456789012345678901234567890123456789012345678901234\"",
+    "\"ééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééé\"",
+    "\"B\\u0054C\"",
+    "\"B\\tC\"",
+    "\"€\"",
+    "\"🚀\"",
+    "null",
+    "7",
+];
+const ORDER_IDS: &[&str] = &[
+    "42069",
+    "42069",
+    "0",
+    "-0",
+    "18446744073709551615",
+    "18446744073709551616",
+    "-1",
+    "42069.0",
+    "4.2069e4",
+    "\"42069\"",
+    "null",
+];
+const EXTRAS: &[&str] = &[
+    "",
+    "",
+    "",
+    "\"signature_type\":\"software\"",
+    "\"signature_type\":\"hardware\"",
+    "\"environment\":\"mainnet\"",
+    "\"environment\":\"testnet\"",
+    "\"id\":\"550e8400-e29b-41d4-a716-446655440000\"",
+    "\"base_url\":\"https://api.pacifica.fi\"",
+    "\"unknown\":1",
+    "\"venue\":\"pacifica\"",
+    "\"expiry_window\":5000",
+];
+const PARAM_EXTRAS: &[&str] = &[
+    "",
+    "",
+    "",
+    "\"client_order_id\":\"550e8400-e29b-41d4-a716-446655440000\"",
+    "\"symbol\":\"BTC\"",
+    "\"order_id\":1",
+    "\"extra\":true",
+];
+const SPACES: &[&str] = &["", "", " ", "\n", "\t "];
+
+prop_compose! {
+    fn request()(
+        venue in pick(VENUES, 1),
+        action in pick(ACTIONS, 4),
+        transport in pick(TRANSPORTS, 4),
+        timestamp in pick(TIMESTAMPS, 7),
+        window in pick(WINDOWS, 6),
+        account in pick(ACCOUNTS, 4),
+        symbol in pick(SYMBOLS, 7),
+        order_id in pick(ORDER_IDS, 5),
+        extra in pick(EXTRAS, 3),
+        param_extra in pick(PARAM_EXTRAS, 3),
+        drop_symbol in proptest::bool::weighted(0.05),
+        drop_order_id in proptest::bool::weighted(0.05),
+        symbol_first in any::<bool>(),
+        order in Just(()).prop_perturb(|(), mut rng| {
+            let mut v: Vec<usize> = (0..9).collect();
+            for i in (1..v.len()).rev() {
+                v.swap(i, rng.random_range(0..=i));
+            }
+            v
+        }),
+        space in pick(SPACES, 5),
+    ) -> String {
+        let mut params = Vec::new();
+        let sym = (!drop_symbol).then(|| format!("\"symbol\":{space}{symbol}"));
+        let oid = (!drop_order_id).then(|| format!("\"order_id\":{order_id}"));
+        if symbol_first {
+            params.extend(sym);
+            params.extend(oid);
+        } else {
+            params.extend(oid);
+            params.extend(sym);
+        }
+        if !param_extra.is_empty() {
+            params.push(param_extra.to_owned());
+        }
+        let field = |name: &str, v: &str| (!v.is_empty()).then(|| format!("\"{name}\":{v}"));
+        let fields = [
+            field("venue", venue),
+            field("action", action),
+            field("transport", transport),
+            field("timestamp", timestamp),
+            field("expiry_window", window),
+            field("account", account),
+            Some(format!("\"params\":{{{}}}", params.join(","))),
+            (!extra.is_empty()).then(|| extra.to_owned()),
+            None,
+        ];
+        let ordered: Vec<String> = order.iter().filter_map(|&i| fields[i].clone()).collect();
+        format!("{space}{{{}}}{space}", ordered.join(&format!(",{space}")))
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(3000))]
+
+    #[test]
+    fn the_fast_path_agrees_with_the_general_path(text in request()) {
+        agree(&text, &keys());
+    }
+}
+
+#[test]
+fn generated_requests_often_take_the_fast_path() {
+    // Guards against a vacuous property: a fair share of generated requests must be
+    // taken by the fast path, and a fair share refused by both.
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let keys = keys();
+    let (mut taken, mut n) = (0, 0);
+    for _ in 0..2000 {
+        let text = request().new_tree(&mut runner).unwrap().current();
+        n += 1;
+        if agree(&text, &keys) {
+            taken += 1;
+        }
+    }
+    eprintln!("{taken} of {n} generated requests took the fast path");
+    assert!(taken * 20 > n, "only {taken} of {n} took the fast path");
+    assert!(
+        taken * 2 < n,
+        "{taken} of {n} took the fast path: the edges are not reached"
+    );
+}
