@@ -23,6 +23,9 @@ use airsign_keys::eth::{Address, EthSignature};
 use airsign_keys::{Eip191Replay, Eip191Sign, Keyring};
 use serde_json::{Map, Value};
 
+mod fast;
+pub use fast::{build_fast, parse_fast};
+
 /// Mainnet REST and WebSocket host.
 pub const MAINNET_HOST: &str = "api.derive.xyz";
 /// Testnet REST and WebSocket host.
@@ -312,7 +315,7 @@ fn base_for(req: &Request) -> Result<String> {
 }
 
 /// A JSON-RPC id: a non-empty string or a non-negative integer.
-fn check_id(v: &Value) -> Result<Value> {
+pub(crate) fn check_id(v: &Value) -> Result<Value> {
     let ok = match v {
         Value::String(s) => !s.is_empty(),
         Value::Number(n) => json::number_as_u64(n).is_ok(),

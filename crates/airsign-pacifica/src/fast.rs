@@ -144,7 +144,14 @@ impl<'de> Deserialize<'de> for Line<'de> {
                 let mut venue = None;
                 while let Some(key) = m.next_key::<&'de str>()? {
                     match key {
-                        "venue" => once(&mut venue, m.next_value::<&'de str>()?)?,
+                        "venue" => {
+                            // Another venue's request: stop reading it at once.
+                            let v = m.next_value::<&'de str>()?;
+                            if v != "pacifica" {
+                                return Err(not_fast());
+                            }
+                            once(&mut venue, v)?;
+                        }
                         "action" => once(&mut line.action, m.next_value()?)?,
                         "transport" => once(&mut line.transport, m.next_value()?)?,
                         "timestamp" => once(&mut line.timestamp, m.next_value()?)?,
@@ -154,7 +161,7 @@ impl<'de> Deserialize<'de> for Line<'de> {
                         _ => return Err(not_fast()),
                     }
                 }
-                if venue != Some("pacifica") {
+                if venue.is_none() {
                     return Err(not_fast());
                 }
                 Ok(line)

@@ -1,10 +1,11 @@
-//! The Pacifica fast path (`airsign_pacifica::build_fast`) against the general path
-//! (`Request::parse` then `sign_parsed`): whenever the fast path takes a request, the
-//! general path must sign it too, to the same envelope; whenever the general path refuses
-//! one, the fast path must not take it.
+//! The fast paths (`airsign_pacifica::build_fast`, `airsign_derive::build_fast`) against
+//! the general path (`Request::parse` then `sign_parsed`): whenever a fast path takes a
+//! request, the general path must sign it too, to the same envelope; whenever the general
+//! path refuses one, no fast path may take it.
 //!
-//! Two sources of requests: every Pacifica reference vector (valid and must-fail; the
-//! valid plain cancels must be taken, so the vectors run through the fast path), and
+//! Two sources of requests: every Pacifica and Derive reference vector and every hostile
+//! line (the valid plain cancels must be taken, so the vectors run through the fast
+//! paths), and
 //! generated requests near the fast path's edge: fields in any order, each optional field
 //! present or not, values from pools of good and bad ones (out of range, wrong type, null,
 //! escaped, float, negative, too large), unknown and duplicate keys.
@@ -32,7 +33,10 @@ fn general(text: &str, keys: &Keyring) -> Result<Envelope> {
 }
 
 fn fast(text: &str, keys: &Keyring) -> Option<Result<Envelope>> {
-    Context::fixed(NOW, |ctx| airsign_pacifica::build_fast(text, keys, ctx))
+    Context::fixed(NOW, |ctx| {
+        airsign_pacifica::build_fast(text, keys, ctx)
+            .or_else(|| airsign_derive::build_fast(text, keys, ctx))
+    })
 }
 
 /// Checks the two paths agree on `text`; returns whether the fast path took it.
@@ -56,10 +60,17 @@ fn keys() -> Keyring {
 }
 
 #[test]
-fn every_pacifica_vector_gives_the_same_answer_and_plain_cancels_take_the_fast_path() {
+fn every_vector_gives_the_same_answer_and_plain_cancels_take_the_fast_path() {
     let mut taken = 0;
     let mut total = 0;
-    for file in ["vectors/pacifica.jsonl", "vectors/hostile.tsv"] {
+    for file in [
+        "vectors/pacifica.jsonl",
+        "vectors/derive.jsonl",
+        "vectors/mobula.jsonl",
+        "vectors/ripio.jsonl",
+        "vectors/layer1.jsonl",
+        "vectors/hostile.tsv",
+    ] {
         let text = std::fs::read_to_string(root().join(file)).unwrap();
         for line in text.lines().filter(|l| !l.trim().is_empty()) {
             let (request, key) = if file.ends_with(".jsonl") {
@@ -92,9 +103,10 @@ fn every_pacifica_vector_gives_the_same_answer_and_plain_cancels_take_the_fast_p
         }
     }
     eprintln!("{taken} of {total} vector and hostile requests took the fast path");
-    assert!(total > 50, "{total} requests read");
-    // The plain cancels among the vectors (cancel_order / stop / twap by order_id).
-    assert!(taken >= 5, "only {taken} of {total} took the fast path");
+    assert!(total > 200, "{total} requests read");
+    // The plain cancels among the vectors (Pacifica cancel_order / stop / twap by
+    // order_id, Derive cancel).
+    assert!(taken >= 10, "only {taken} of {total} took the fast path");
 }
 
 /// A value from `pool`, whose first `good` entries the fast path may take: those 85 % of
@@ -269,11 +281,148 @@ prop_compose! {
     }
 }
 
+const D_VENUES: &[&str] = &["\"derive\"", "\"pacifica\"", "\"Derive\""];
+const D_ACTIONS: &[&str] = &[
+    "\"cancel\"",
+    "\"cancel_all\"",
+    "\"cancel_by_label\"",
+    "\"private/cancel\"",
+    "null",
+];
+const D_WALLETS: &[&str] = &[
+    "",
+    "",
+    "\"0xAeCd5D1257167020ED09CA8F0F94cbCdC68CBC81\"",
+    "\"0xaecd5d1257167020ed09ca8f0f94cbcdc68cbc81\"",
+    "\"0xAeCd5D1257167020ED09CA8F0F94cbCdC68CBC8\"",
+    "\"0xAECD5D1257167020ED09CA8F0F94CBCDC68CBC81\"",
+    "\"0xAeCd5D1257167020ED09CA8F0F94cbCdC68CBC82\"",
+    "null",
+    "\"\\u0030xaecd5d1257167020ed09ca8f0f94cbcdc68cbc81\"",
+];
+const D_NAMES: &[&str] = &[
+    "\"ETH-PERP\"",
+    "\"BTC-PERP\"",
+    "\"é-PERP\"",
+    "\"\"",
+    "\"ETH\\u002dPERP\"",
+    "null",
+    "1",
+];
+const D_ORDER_IDS: &[&str] = &[
+    "\"a1b2c3d4-0000-4000-8000-000000000001\"",
+    "\"A1B2C3D4-0000-4000-8000-000000000001\"",
+    "\"a1b2c3d4000040008000000000000001\"",
+    "\"a1b2c3d4-0000-4000-8000-00000000000\"",
+    "42",
+    "null",
+];
+const D_SUBACCOUNTS: &[&str] = &[
+    "12345",
+    "0",
+    "9223372036854775807",
+    "-0",
+    "9223372036854775808",
+    "-1",
+    "12345.0",
+    "\"12345\"",
+    "null",
+];
+const D_EXTRAS: &[&str] = &[
+    "",
+    "",
+    "",
+    "\"id\":7",
+    "\"id\":\"abc\"",
+    "\"id\":\"\"",
+    "\"id\":-0",
+    "\"id\":-1",
+    "\"id\":1.5",
+    "\"id\":null",
+    "\"id\":{\"a\":1,\"a\":2}",
+    "\"id\":[1]",
+    "\"environment\":\"mainnet\"",
+    "\"environment\":\"testnet\"",
+    "\"base_url\":\"https://api.derive.xyz\"",
+    "\"expiry_window\":5000",
+    "\"action\":\"cancel\"",
+];
+const D_PARAM_EXTRAS: &[&str] = &[
+    "",
+    "",
+    "",
+    "\"label\":\"x\"",
+    "\"order_id\":\"a1b2c3d4-0000-4000-8000-000000000001\"",
+    "\"wallet\":\"0xAeCd5D1257167020ED09CA8F0F94cbCdC68CBC81\"",
+];
+
+prop_compose! {
+    fn derive_request()(
+        venue in pick(D_VENUES, 1),
+        action in pick(D_ACTIONS, 1),
+        transport in pick(TRANSPORTS, 4),
+        timestamp in pick(TIMESTAMPS, 7),
+        wallet in pick(D_WALLETS, 4),
+        name in pick(D_NAMES, 3),
+        order_id in pick(D_ORDER_IDS, 1),
+        sub in pick(D_SUBACCOUNTS, 4),
+        extra in pick(D_EXTRAS, 3),
+        param_extra in pick(D_PARAM_EXTRAS, 3),
+        drop in proptest::option::weighted(0.05, 0..3usize),
+        params_order in Just(()).prop_perturb(|(), mut rng| {
+            let mut v: Vec<usize> = (0..3).collect();
+            for i in (1..v.len()).rev() {
+                v.swap(i, rng.random_range(0..=i));
+            }
+            v
+        }),
+        order in Just(()).prop_perturb(|(), mut rng| {
+            let mut v: Vec<usize> = (0..7).collect();
+            for i in (1..v.len()).rev() {
+                v.swap(i, rng.random_range(0..=i));
+            }
+            v
+        }),
+        space in pick(SPACES, 5),
+    ) -> String {
+        let all = [
+            format!("\"instrument_name\":{name}"),
+            format!("\"order_id\":{space}{order_id}"),
+            format!("\"subaccount_id\":{sub}"),
+        ];
+        let mut params: Vec<String> = params_order
+            .iter()
+            .filter(|&&i| Some(i) != drop)
+            .map(|&i| all[i].clone())
+            .collect();
+        if !param_extra.is_empty() {
+            params.push(param_extra.to_owned());
+        }
+        let field = |name: &str, v: &str| (!v.is_empty()).then(|| format!("\"{name}\":{v}"));
+        let fields = [
+            field("venue", venue),
+            field("action", action),
+            field("transport", transport),
+            field("timestamp", timestamp),
+            field("wallet", wallet),
+            Some(format!("\"params\":{{{}}}", params.join(","))),
+            (!extra.is_empty()).then(|| extra.to_owned()),
+        ];
+        let ordered: Vec<String> = order.iter().filter_map(|&i| fields[i].clone()).collect();
+        format!("{space}{{{}}}{space}", ordered.join(&format!(",{space}")))
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(3000))]
 
     #[test]
     fn the_fast_path_agrees_with_the_general_path(text in request()) {
+        agree(&text, &keys());
+    }
+
+    #[test]
+    fn the_derive_fast_path_agrees_with_the_general_path(text in derive_request()) {
         agree(&text, &keys());
     }
 }
@@ -285,8 +434,12 @@ fn generated_requests_often_take_the_fast_path() {
     let mut runner = proptest::test_runner::TestRunner::deterministic();
     let keys = keys();
     let (mut taken, mut n) = (0, 0);
-    for _ in 0..2000 {
-        let text = request().new_tree(&mut runner).unwrap().current();
+    for i in 0..4000 {
+        let text = if i % 2 == 0 {
+            request().new_tree(&mut runner).unwrap().current()
+        } else {
+            derive_request().new_tree(&mut runner).unwrap().current()
+        };
         n += 1;
         if agree(&text, &keys) {
             taken += 1;

@@ -1,0 +1,218 @@
+//! The fast path for the commonest request: `cancel` of one order by id (a kill switch
+//! pre-signs thousands of them), read straight from the request text.
+//!
+//! [`parse_fast`] accepts only the plainest form: the fields `venue`, `action` (`cancel`),
+//! `params` with exactly `instrument_name`, `order_id` and `subaccount_id`, and optionally
+//! `transport`, `timestamp` and `wallet`; each key once, no escapes in keys or strings,
+//! integers as plain JSON integers, no `id` (it takes the next id from the context, as the
+//! general path does, and only once it has taken the request). It never refuses anything:
+//! whatever it does not accept in full it hands back as `None`, and the general path
+//! ([`crate::parse`] over [`airsign_core::Request`]) decides and words the error. A request
+//! it takes gives exactly the envelope the general path gives (a property test and the
+//! `request` fuzz target check that; every reference vector runs through it).
+
+use std::fmt;
+
+use airsign_core::validate::is_canonical_uuid;
+use airsign_core::{Context, Envelope, Result, Transport, timestamp_in_range};
+use airsign_keys::Keyring;
+use airsign_keys::eth::Address;
+use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
+use serde_json::{Map, Value};
+
+use crate::{Action, DeriveRequest, MAINNET_HOST};
+
+/// Signs `text` through the fast path when it takes the request (see the module docs);
+/// `None` means: use the general path.
+pub fn build_fast(text: &str, keys: &Keyring, ctx: &Context<'_>) -> Option<Result<Envelope>> {
+    let p = parse_fast(text, ctx)?;
+    Some(keys.secp256k1().and_then(|signer| crate::sign(&p, signer)))
+}
+
+/// The validated request, when `text` is the plain form the fast path takes; else `None`.
+/// Takes the next id from `ctx` only when it takes the request.
+pub fn parse_fast(text: &str, ctx: &Context<'_>) -> Option<DeriveRequest> {
+    let mut line: Line<'_> = serde_json::from_str(text).ok()?;
+    let id = match line.id.take() {
+        None => None,
+        Some(v) => Some(crate::check_id(&v).ok()?),
+    };
+    let checked = check(line, ctx)?;
+    // Taken: only now a fresh id (the general path takes one for a request without `id`).
+    Some(checked(id.unwrap_or_else(|| Value::from(ctx.ids.int_id()))))
+}
+
+/// Everything but the id, checked; the request once given its id.
+fn check(line: Line<'_>, ctx: &Context<'_>) -> Option<impl FnOnce(Value) -> DeriveRequest> {
+    let action = Action::Cancel;
+    if line.action? != action.name() {
+        return None;
+    }
+    let transport = match line.transport {
+        None | Some("rest") => Transport::Rest,
+        Some("ws") => Transport::Ws,
+        Some(_) => return None,
+    };
+    if !action.transports().contains(&transport) {
+        return None;
+    }
+    let timestamp = line.timestamp.unwrap_or_else(|| ctx.clock.now_ms());
+    if !timestamp_in_range(timestamp) {
+        return None;
+    }
+    let wallet = match line.wallet {
+        None => None,
+        Some(w) => Some(Address::parse("wallet", w).ok()?),
+    };
+    let p = line.params?;
+    let (name, order_id, sub) = (p.instrument_name?, p.order_id?, p.subaccount_id?);
+    if name.is_empty() || !is_canonical_uuid(order_id) || i64::try_from(sub).is_err() {
+        return None;
+    }
+    // The body carries the params in request order.
+    let mut params = Map::with_capacity(3);
+    for field in p.order {
+        let (k, v) = match field {
+            Field::InstrumentName => ("instrument_name", Value::from(name)),
+            Field::OrderId => ("order_id", Value::from(order_id)),
+            Field::SubaccountId => ("subaccount_id", Value::from(sub)),
+        };
+        params.insert(k.to_owned(), v);
+    }
+    let scheme = match transport {
+        Transport::Rest => "https://",
+        Transport::Ws => "wss://",
+    };
+    let base = format!("{scheme}{MAINNET_HOST}");
+    Some(move |id| DeriveRequest {
+        action,
+        transport,
+        base,
+        wallet,
+        timestamp,
+        params,
+        id,
+    })
+}
+
+/// The top level as the fast path reads it. Any key or value it does not take makes the
+/// parse fail, which only means "not the fast path".
+#[derive(Default)]
+struct Line<'a> {
+    action: Option<&'a str>,
+    transport: Option<&'a str>,
+    timestamp: Option<u64>,
+    wallet: Option<&'a str>,
+    id: Option<Value>,
+    params: Option<Params<'a>>,
+}
+
+#[derive(Clone, Copy)]
+enum Field {
+    InstrumentName,
+    OrderId,
+    SubaccountId,
+}
+
+/// `params`: exactly the three fields of a `cancel`, and their order.
+#[derive(Default)]
+struct Params<'a> {
+    instrument_name: Option<&'a str>,
+    order_id: Option<&'a str>,
+    subaccount_id: Option<u64>,
+    order: Vec<Field>,
+}
+
+fn not_fast<E: de::Error>() -> E {
+    E::custom("not the fast path")
+}
+
+/// Sets a field once; a second occurrence (a duplicate key) is "not fast".
+fn once<T, E: de::Error>(slot: &mut Option<T>, v: T) -> std::result::Result<(), E> {
+    if slot.is_some() {
+        return Err(not_fast());
+    }
+    *slot = Some(v);
+    Ok(())
+}
+
+impl<'de> Deserialize<'de> for Line<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Line<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a plain Derive cancel")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut m: A,
+            ) -> std::result::Result<Line<'de>, A::Error> {
+                let mut line = Line::default();
+                let mut venue = None;
+                while let Some(key) = m.next_key::<&'de str>()? {
+                    match key {
+                        "venue" => {
+                            // Another venue's request: stop reading it at once.
+                            let v = m.next_value::<&'de str>()?;
+                            if v != "derive" {
+                                return Err(not_fast());
+                            }
+                            once(&mut venue, v)?;
+                        }
+                        "action" => once(&mut line.action, m.next_value()?)?,
+                        "transport" => once(&mut line.transport, m.next_value()?)?,
+                        "timestamp" => once(&mut line.timestamp, m.next_value()?)?,
+                        "wallet" => once(&mut line.wallet, m.next_value()?)?,
+                        "id" => once(&mut line.id, m.next_value()?)?,
+                        "params" => once(&mut line.params, m.next_value()?)?,
+                        _ => return Err(not_fast()),
+                    }
+                }
+                if venue.is_none() {
+                    return Err(not_fast());
+                }
+                Ok(line)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl<'de> Deserialize<'de> for Params<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Params<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("instrument_name, order_id and subaccount_id")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut m: A,
+            ) -> std::result::Result<Params<'de>, A::Error> {
+                let mut p = Params::default();
+                while let Some(key) = m.next_key::<&'de str>()? {
+                    let field = match key {
+                        "instrument_name" => {
+                            once(&mut p.instrument_name, m.next_value()?)?;
+                            Field::InstrumentName
+                        }
+                        "order_id" => {
+                            once(&mut p.order_id, m.next_value()?)?;
+                            Field::OrderId
+                        }
+                        "subaccount_id" => {
+                            once(&mut p.subaccount_id, m.next_value()?)?;
+                            Field::SubaccountId
+                        }
+                        _ => return Err(not_fast()),
+                    };
+                    p.order.push(field);
+                }
+                Ok(p)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
