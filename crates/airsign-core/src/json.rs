@@ -180,6 +180,26 @@ impl<'de> Visitor<'de> for StrictVisitor {
     }
 }
 
+/// Helpers for the venues' fast paths, which read a plain request straight from its text
+/// and give up (hand it to the general path) at anything they do not take in full.
+pub mod fast {
+    use serde::de;
+
+    /// The error that only means "not the fast path" (never shown to anyone).
+    pub fn not_fast<E: de::Error>() -> E {
+        E::custom("not the fast path")
+    }
+
+    /// Sets a field once; a second occurrence (a duplicate key) is "not fast".
+    pub fn once<T, E: de::Error>(slot: &mut Option<T>, v: T) -> std::result::Result<(), E> {
+        if slot.is_some() {
+            return Err(not_fast());
+        }
+        *slot = Some(v);
+        Ok(())
+    }
+}
+
 /// What an integer-looking JSON number turned out to be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IntCheck {

@@ -17,9 +17,10 @@
 
 use std::fmt;
 
+use airsign_core::json::fast::{not_fast, once};
 use airsign_core::{Context, Envelope, Result, Transport, timestamp_in_range};
 use airsign_keys::{Keyring, decode_base58_32};
-use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
+use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::{Map, Value};
 
 use crate::{
@@ -113,19 +114,6 @@ struct Params<'a> {
     symbol: Option<&'a str>,
     order_id: Option<u64>,
     symbol_first: bool,
-}
-
-fn not_fast<E: de::Error>() -> E {
-    E::custom("not the fast path")
-}
-
-/// Sets a field once; a second occurrence (a duplicate key) is "not fast".
-fn once<T, E: de::Error>(slot: &mut Option<T>, v: T) -> std::result::Result<(), E> {
-    if slot.is_some() {
-        return Err(not_fast());
-    }
-    *slot = Some(v);
-    Ok(())
 }
 
 impl<'de> Deserialize<'de> for Line<'de> {

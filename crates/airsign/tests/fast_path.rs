@@ -109,6 +109,17 @@ fn every_vector_gives_the_same_answer_and_plain_cancels_take_the_fast_path() {
     assert!(taken >= 10, "only {taken} of {total} took the fast path");
 }
 
+/// The numbers `0..n` in a random order.
+fn shuffled(n: usize) -> impl Strategy<Value = Vec<usize>> {
+    Just(()).prop_perturb(move |(), mut rng| {
+        let mut v: Vec<usize> = (0..n).collect();
+        for i in (1..n).rev() {
+            v.swap(i, rng.random_range(0..=i));
+        }
+        v
+    })
+}
+
 /// A value from `pool`, whose first `good` entries the fast path may take: those 85 % of
 /// the time, so that whole requests are often plain and still often near an edge.
 fn pick(pool: &'static [&'static str], good: usize) -> impl Strategy<Value = &'static str> {
@@ -242,13 +253,7 @@ prop_compose! {
         drop_symbol in proptest::bool::weighted(0.05),
         drop_order_id in proptest::bool::weighted(0.05),
         symbol_first in any::<bool>(),
-        order in Just(()).prop_perturb(|(), mut rng| {
-            let mut v: Vec<usize> = (0..9).collect();
-            for i in (1..v.len()).rev() {
-                v.swap(i, rng.random_range(0..=i));
-            }
-            v
-        }),
+        order in shuffled(9),
         space in pick(SPACES, 5),
     ) -> String {
         let mut params = Vec::new();
@@ -369,20 +374,8 @@ prop_compose! {
         extra in pick(D_EXTRAS, 3),
         param_extra in pick(D_PARAM_EXTRAS, 3),
         drop in proptest::option::weighted(0.05, 0..3usize),
-        params_order in Just(()).prop_perturb(|(), mut rng| {
-            let mut v: Vec<usize> = (0..3).collect();
-            for i in (1..v.len()).rev() {
-                v.swap(i, rng.random_range(0..=i));
-            }
-            v
-        }),
-        order in Just(()).prop_perturb(|(), mut rng| {
-            let mut v: Vec<usize> = (0..7).collect();
-            for i in (1..v.len()).rev() {
-                v.swap(i, rng.random_range(0..=i));
-            }
-            v
-        }),
+        params_order in shuffled(3),
+        order in shuffled(7),
         space in pick(SPACES, 5),
     ) -> String {
         let all = [
