@@ -190,6 +190,20 @@ pub mod fast {
         E::custom("not the fast path")
     }
 
+    /// Reads the `venue` value into `slot`: "not fast" unless it is `expected` (another
+    /// venue's request stops being read at once) and seen only once.
+    pub fn venue<'de, A: de::MapAccess<'de>>(
+        m: &mut A,
+        slot: &mut Option<&'de str>,
+        expected: &str,
+    ) -> std::result::Result<(), A::Error> {
+        let v = m.next_value::<&'de str>()?;
+        if v != expected {
+            return Err(not_fast());
+        }
+        once(slot, v)
+    }
+
     /// Sets a field once; a second occurrence (a duplicate key) is "not fast".
     pub fn once<T, E: de::Error>(slot: &mut Option<T>, v: T) -> std::result::Result<(), E> {
         if slot.is_some() {

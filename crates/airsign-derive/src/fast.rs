@@ -13,7 +13,7 @@
 
 use std::fmt;
 
-use airsign_core::json::fast::{not_fast, once};
+use airsign_core::json::fast::{self, not_fast, once};
 use airsign_core::validate::is_canonical_uuid;
 use airsign_core::{Context, Envelope, Result, Transport, timestamp_in_range};
 use airsign_keys::Keyring;
@@ -140,14 +140,7 @@ impl<'de> Deserialize<'de> for Line<'de> {
                 let mut venue = None;
                 while let Some(key) = m.next_key::<&'de str>()? {
                     match key {
-                        "venue" => {
-                            // Another venue's request: stop reading it at once.
-                            let v = m.next_value::<&'de str>()?;
-                            if v != "derive" {
-                                return Err(not_fast());
-                            }
-                            once(&mut venue, v)?;
-                        }
+                        "venue" => fast::venue(&mut m, &mut venue, "derive")?,
                         "action" => once(&mut line.action, m.next_value()?)?,
                         "transport" => once(&mut line.transport, m.next_value()?)?,
                         "timestamp" => once(&mut line.timestamp, m.next_value()?)?,

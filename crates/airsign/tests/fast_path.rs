@@ -109,6 +109,29 @@ fn every_vector_gives_the_same_answer_and_plain_cancels_take_the_fast_path() {
     assert!(taken >= 10, "only {taken} of {total} took the fast path");
 }
 
+/// A request object: the named fields (an empty value leaves the field out), `params`,
+/// and one extra raw member, in the order `order` gives (indices into that list; an index
+/// past its end is skipped), with `space` around and between them.
+fn object(
+    named: &[(&str, &str)],
+    params: &[String],
+    extra: &str,
+    order: &[usize],
+    space: &str,
+) -> String {
+    let mut fields: Vec<Option<String>> = named
+        .iter()
+        .map(|(name, v)| (!v.is_empty()).then(|| format!("\"{name}\":{v}")))
+        .collect();
+    fields.push(Some(format!("\"params\":{{{}}}", params.join(","))));
+    fields.push((!extra.is_empty()).then(|| extra.to_owned()));
+    let ordered: Vec<String> = order
+        .iter()
+        .filter_map(|&i| fields.get(i).cloned().flatten())
+        .collect();
+    format!("{space}{{{}}}{space}", ordered.join(&format!(",{space}")))
+}
+
 /// The numbers `0..n` in a random order.
 fn shuffled(n: usize) -> impl Strategy<Value = Vec<usize>> {
     Just(()).prop_perturb(move |(), mut rng| {
@@ -269,20 +292,20 @@ prop_compose! {
         if !param_extra.is_empty() {
             params.push(param_extra.to_owned());
         }
-        let field = |name: &str, v: &str| (!v.is_empty()).then(|| format!("\"{name}\":{v}"));
-        let fields = [
-            field("venue", venue),
-            field("action", action),
-            field("transport", transport),
-            field("timestamp", timestamp),
-            field("expiry_window", window),
-            field("account", account),
-            Some(format!("\"params\":{{{}}}", params.join(","))),
-            (!extra.is_empty()).then(|| extra.to_owned()),
-            None,
-        ];
-        let ordered: Vec<String> = order.iter().filter_map(|&i| fields[i].clone()).collect();
-        format!("{space}{{{}}}{space}", ordered.join(&format!(",{space}")))
+        object(
+            &[
+                ("venue", venue),
+                ("action", action),
+                ("transport", transport),
+                ("timestamp", timestamp),
+                ("expiry_window", window),
+                ("account", account),
+            ],
+            &params,
+            extra,
+            &order,
+            space,
+        )
     }
 }
 
@@ -391,18 +414,19 @@ prop_compose! {
         if !param_extra.is_empty() {
             params.push(param_extra.to_owned());
         }
-        let field = |name: &str, v: &str| (!v.is_empty()).then(|| format!("\"{name}\":{v}"));
-        let fields = [
-            field("venue", venue),
-            field("action", action),
-            field("transport", transport),
-            field("timestamp", timestamp),
-            field("wallet", wallet),
-            Some(format!("\"params\":{{{}}}", params.join(","))),
-            (!extra.is_empty()).then(|| extra.to_owned()),
-        ];
-        let ordered: Vec<String> = order.iter().filter_map(|&i| fields[i].clone()).collect();
-        format!("{space}{{{}}}{space}", ordered.join(&format!(",{space}")))
+        object(
+            &[
+                ("venue", venue),
+                ("action", action),
+                ("transport", transport),
+                ("timestamp", timestamp),
+                ("wallet", wallet),
+            ],
+            &params,
+            extra,
+            &order,
+            space,
+        )
     }
 }
 
