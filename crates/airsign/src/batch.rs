@@ -1,11 +1,15 @@
 //! The batch pipeline: many requests in, one answer per line out, in input order.
 //!
-//! A reader cuts the input into chunks of lines, `jobs` workers sign chunks in parallel,
-//! and the writer puts the answers back in input order. The work in flight is bounded
-//! (a fixed number of chunks, each of bounded size), so memory stays flat however long
-//! the input is. A chunk is dispatched early whenever the reader has no more input
-//! buffered, so a producer that writes one request and waits for its answer is answered
-//! at once; bulk input still travels in large chunks.
+//! `jobs` workers (this thread and `jobs - 1` more) each take the next chunk of lines from
+//! the input, sign it, and leave the answers for their turn; whichever worker finds the
+//! next answers in line writes them, its own and those the others left meanwhile. There is
+//! no reader or writer thread to hand chunks to and wake, so a chunk costs a few
+//! uncontended locks, and chunks can stay small (64 lines) without the tail of a run
+//! leaving a core idle. The answers waiting for their turn are bounded, and each worker
+//! holds one chunk at most, so memory stays flat however long the input is, and a stalled
+//! output stops the reading too. A chunk is dispatched early whenever nothing more is
+//! buffered, and the writer flushes whenever it has written what was next in line, so a
+//! producer that writes one request and waits for its answer is answered at once.
 //!
 //! A bad line never stops the others (unless `fail_fast`): it is answered with an error
 //! object carrying its 1-based line number. That includes a line too long to be a request
@@ -14,8 +18,7 @@
 
 use std::collections::BTreeMap;
 use std::io::{self, BufRead, BufReader, Read, Write};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc;
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 
 use airsign_core::Context;
 use airsign_keys::Keyring;
@@ -46,7 +49,7 @@ impl Default for BatchOptions {
         Self {
             jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
             fail_fast: false,
-            chunk_lines: 512,
+            chunk_lines: 64,
             chunk_bytes: 256 * 1024,
             max_line_bytes: MAX_LINE_BYTES,
         }
@@ -169,7 +172,8 @@ fn read_chunk<R: Read>(
     }))
 }
 
-/// Writes answers; returns false when the output is gone (broken pipe) or fail-fast hit.
+/// Writes answers (without flushing); returns false when the output is gone (broken pipe)
+/// or fail-fast hit.
 fn write_answered<W: Write>(
     out: &mut W,
     a: &Answered,
@@ -190,21 +194,32 @@ fn write_answered<W: Write>(
             }
         }
     }
-    match out
-        .write_all(&a.text.as_bytes()[..cut])
-        .and_then(|()| out.flush())
-    {
-        Ok(()) => {}
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
-            summary.stopped_early = true;
-            return Ok(false);
-        }
-        Err(e) => return Err(e),
+    if !gone(out.write_all(&a.text.as_bytes()[..cut]), summary)? {
+        return Ok(false);
     }
     if stop {
+        // What was written before the refusal must reach the reader.
+        flush(out, summary)?;
         summary.stopped_early = true;
     }
     Ok(!stop)
+}
+
+/// Flushes `out`; false when the output is gone (broken pipe).
+fn flush<W: Write>(out: &mut W, summary: &mut BatchSummary) -> io::Result<bool> {
+    gone(out.flush(), summary)
+}
+
+/// A write's result: a broken pipe ends the run quietly (`stopped_early`, false).
+fn gone(r: io::Result<()>, summary: &mut BatchSummary) -> io::Result<bool> {
+    match r {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+            summary.stopped_early = true;
+            Ok(false)
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// Answers every line of `input` (read in large buffered blocks) on `out`: one output line per input line, in input
@@ -212,7 +227,7 @@ fn write_answered<W: Write>(
 ///
 /// Returns an error only for I/O on `input` or `out`; a closed `out` (broken pipe) ends
 /// the run quietly with `stopped_early`.
-pub fn run_batch<R: Read + Send, W: Write>(
+pub fn run_batch<R: Read + Send, W: Write + Send>(
     input: R,
     mut out: W,
     keys: &Keyring,
@@ -220,125 +235,269 @@ pub fn run_batch<R: Read + Send, W: Write>(
     opts: BatchOptions,
 ) -> io::Result<BatchSummary> {
     let mut input = BufReader::with_capacity(1 << 16, input);
-    let mut summary = BatchSummary::default();
     let jobs = opts.jobs.max(1);
     if jobs == 1 {
+        let mut summary = BatchSummary::default();
         let mut line = 1;
         let mut seq = 0;
         while let Some(chunk) = read_chunk(&mut input, seq, line, &opts)? {
             seq += 1;
             line += chunk.ends.len() as u64;
             let a = answer_chunk(&chunk, keys, ctx, opts.max_line_bytes);
-            if !write_answered(&mut out, &a, &mut summary, opts.fail_fast)? {
+            if !write_answered(&mut out, &a, &mut summary, opts.fail_fast)?
+                || !flush(&mut out, &mut summary)?
+            {
                 break;
             }
         }
         return Ok(summary);
     }
 
-    // At most this many chunks exist at once (queued, being signed, or awaiting their
-    // turn to be written): the memory bound.
-    let max_in_flight = 2 * jobs + 2;
-    let stop = AtomicBool::new(false);
-    let (work_tx, work_rx) = mpsc::sync_channel::<Chunk>(jobs);
-    // The workers own the receiver: when the last one exits, a reader blocked on a full
-    // queue gets an error instead of waiting forever.
-    let work_rx = std::sync::Arc::new(std::sync::Mutex::new(work_rx));
-    let (done_tx, done_rx) = mpsc::channel::<Answered>();
-    let (token_tx, token_rx) = mpsc::sync_channel::<()>(max_in_flight);
-    for _ in 0..max_in_flight {
-        let _ = token_tx.send(());
-    }
-    std::thread::scope(|s| -> io::Result<BatchSummary> {
-        // Workers.
-        let mut workers = Vec::with_capacity(jobs);
-        for _ in 0..jobs {
-            let done_tx = done_tx.clone();
-            let work_rx = std::sync::Arc::clone(&work_rx);
-            workers.push(s.spawn(move || {
-                loop {
-                    let next = match work_rx.lock() {
-                        Ok(rx) => rx.recv(),
-                        Err(_) => return,
-                    };
-                    let Ok(chunk) = next else { return };
-                    let answered = answer_chunk(&chunk, keys, ctx, opts.max_line_bytes);
-                    if done_tx.send(answered).is_err() {
-                        return;
-                    }
-                }
-            }));
-        }
-        drop(done_tx);
-        drop(work_rx);
-        // Reader.
-        let stop_ref = &stop;
-        let reader = s.spawn(move || -> io::Result<u64> {
-            let mut line = 1;
-            let mut seq = 0;
-            loop {
-                if token_rx.recv().is_err() || stop_ref.load(Ordering::Relaxed) {
-                    break;
-                }
-                let Some(chunk) = read_chunk(&mut input, seq, line, &opts)? else {
-                    break;
-                };
-                seq += 1;
-                line += chunk.ends.len() as u64;
-                if work_tx.send(chunk).is_err() {
-                    break;
-                }
-            }
-            Ok(seq)
-        });
-        // Writer (this thread): put chunks back in order.
-        let mut pending: BTreeMap<u64, Answered> = BTreeMap::new();
-        let mut next = 0u64;
-        let mut result = Ok(());
-        'recv: for a in done_rx.iter() {
-            pending.insert(a.seq, a);
-            while let Some(a) = pending.remove(&next) {
-                next += 1;
-                match write_answered(&mut out, &a, &mut summary, opts.fail_fast) {
-                    Ok(true) => {
-                        let _ = token_tx.send(());
-                    }
-                    Ok(false) => {
-                        stop.store(true, Ordering::Relaxed);
-                        break 'recv;
-                    }
-                    Err(e) => {
-                        stop.store(true, Ordering::Relaxed);
-                        result = Err(e);
-                        break 'recv;
-                    }
-                }
-            }
-        }
-        // Unblock the reader if it waits for a token, then let everything wind down.
-        stop.store(true, Ordering::Relaxed);
-        drop(token_tx);
-        drop(done_rx);
-        let read = reader
-            .join()
-            .map_err(|_| io::Error::other("batch reader thread panicked"))?;
-        // Join every worker explicitly (the reader is gone, so their queue is closed): the
-        // scope alone only waits for their closures, and a thread still tearing down after
-        // that shows up as a leak under LeakSanitizer (found by the `batch` fuzz target).
+    // At most this many answered chunks wait for their turn to be written; with the one
+    // chunk each worker holds, that bounds memory however long the input is.
+    let max_pending = 2 * jobs + 2;
+    let shared = Shared {
+        feed: Mutex::new(Feed {
+            input,
+            seq: 0,
+            line: 1,
+            done: false,
+            error: None,
+        }),
+        turn: Mutex::new(Turn {
+            pending: BTreeMap::new(),
+            next: 0,
+            writing: false,
+            stop: false,
+        }),
+        room: Condvar::new(),
+        out: Mutex::new(Sink {
+            out,
+            summary: BatchSummary::default(),
+            error: None,
+        }),
+        max_pending,
+        keys,
+        ctx,
+        opts,
+    };
+    std::thread::scope(|s| -> io::Result<()> {
+        // `jobs - 1` more workers beside this thread; each reads its own chunks, signs
+        // them, and writes whatever answers are next in line (no reader or writer thread
+        // to hand chunks to and wake).
+        let workers: Vec<_> = (1..jobs).map(|_| s.spawn(|| shared.work())).collect();
+        shared.work();
         for w in workers {
+            // Joined explicitly: the scope alone only waits for their closures, and a
+            // thread still tearing down after that shows up as a leak under
+            // LeakSanitizer (found by the `batch` fuzz target).
             w.join()
                 .map_err(|_| io::Error::other("batch worker thread panicked"))?;
         }
-        result?;
-        read?;
-        Ok(summary)
-    })
+        Ok(())
+    })?;
+    let Shared { feed, out, .. } = shared;
+    let sink = out.into_inner().unwrap_or_else(PoisonError::into_inner);
+    if let Some(e) = sink.error {
+        return Err(e);
+    }
+    if let Some(e) = feed
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner)
+        .error
+    {
+        return Err(e);
+    }
+    Ok(sink.summary)
+}
+
+/// Where the workers take their input from.
+struct Feed<R> {
+    input: BufReader<R>,
+    /// Sequence number and first line number of the next chunk.
+    seq: u64,
+    line: u64,
+    /// End of input (or a read error) reached.
+    done: bool,
+    error: Option<io::Error>,
+}
+
+/// Answered chunks waiting for their turn to be written.
+struct Turn {
+    pending: BTreeMap<u64, Answered>,
+    /// The sequence number to write next.
+    next: u64,
+    /// A worker is writing: it goes on while the next chunk is pending, so the others
+    /// only leave theirs here.
+    writing: bool,
+    /// Stop early: fail-fast hit, the output gone, or a write failed.
+    stop: bool,
+}
+
+/// The output and what has been written to it.
+struct Sink<W> {
+    out: W,
+    summary: BatchSummary,
+    error: Option<io::Error>,
+}
+
+/// What every worker shares.
+struct Shared<'a, R, W> {
+    feed: Mutex<Feed<R>>,
+    turn: Mutex<Turn>,
+    /// Signalled when `pending` shrinks or the run stops.
+    room: Condvar,
+    out: Mutex<Sink<W>>,
+    max_pending: usize,
+    keys: &'a Keyring,
+    ctx: &'a Context<'a>,
+    opts: BatchOptions,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl<R: Read, W: Write> Shared<'_, R, W> {
+    /// One worker: read a chunk, answer it, hand it to the writer; until the input ends
+    /// or the run stops.
+    fn work(&self) {
+        // Should a worker panic, the chunk it holds is never written: stop the others
+        // rather than let them wait for it.
+        let _guard = StopOnPanic(self);
+        loop {
+            {
+                let mut turn = lock(&self.turn);
+                while !turn.stop && turn.pending.len() >= self.max_pending {
+                    turn = self.room.wait(turn).unwrap_or_else(PoisonError::into_inner);
+                }
+                if turn.stop {
+                    return;
+                }
+            }
+            let chunk = {
+                let mut feed = lock(&self.feed);
+                if feed.done {
+                    return;
+                }
+                let (seq, line) = (feed.seq, feed.line);
+                match read_chunk(&mut feed.input, seq, line, &self.opts) {
+                    Ok(Some(chunk)) => {
+                        feed.seq += 1;
+                        feed.line += chunk.ends.len() as u64;
+                        chunk
+                    }
+                    Ok(None) => {
+                        feed.done = true;
+                        return;
+                    }
+                    Err(e) => {
+                        // The chunks already read are still answered and written.
+                        feed.done = true;
+                        feed.error = Some(e);
+                        return;
+                    }
+                }
+            };
+            let answered = answer_chunk(&chunk, self.keys, self.ctx, self.opts.max_line_bytes);
+            drop(chunk);
+            self.deliver(answered);
+        }
+    }
+
+    /// Leaves `a` for the writer, and becomes the writer if there is none: then writes
+    /// every answer that is next in line, its own and those others left meanwhile.
+    fn deliver(&self, a: Answered) {
+        let mut turn = lock(&self.turn);
+        if turn.stop {
+            return;
+        }
+        turn.pending.insert(a.seq, a);
+        if turn.writing {
+            return;
+        }
+        turn.writing = true;
+        loop {
+            let mut ready = Vec::new();
+            loop {
+                let next = turn.next;
+                let Some(a) = turn.pending.remove(&next) else {
+                    break;
+                };
+                turn.next += 1;
+                ready.push(a);
+            }
+            if ready.is_empty() {
+                turn.writing = false;
+                return;
+            }
+            self.room.notify_all();
+            drop(turn);
+            let go_on = {
+                let mut sink = lock(&self.out);
+                let Sink {
+                    out,
+                    summary,
+                    error,
+                } = &mut *sink;
+                let mut go_on = true;
+                for a in &ready {
+                    match write_answered(out, a, summary, self.opts.fail_fast) {
+                        Ok(true) => {}
+                        Ok(false) => go_on = false,
+                        Err(e) => {
+                            *error = Some(e);
+                            go_on = false;
+                        }
+                    }
+                    if !go_on {
+                        break;
+                    }
+                }
+                // Flushed once whatever was next in line is written: a producer waiting
+                // for its answer gets it now.
+                if go_on {
+                    match flush(out, summary) {
+                        Ok(true) => {}
+                        Ok(false) => go_on = false,
+                        Err(e) => {
+                            *error = Some(e);
+                            go_on = false;
+                        }
+                    }
+                }
+                go_on
+            };
+            turn = lock(&self.turn);
+            if !go_on {
+                turn.stop = true;
+                turn.writing = false;
+                turn.pending.clear();
+                self.room.notify_all();
+                return;
+            }
+        }
+    }
+}
+
+/// Stops the run when the worker holding it unwinds.
+struct StopOnPanic<'s, 'a, R, W>(&'s Shared<'a, R, W>);
+
+impl<R, W> Drop for StopOnPanic<'_, '_, R, W> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            let mut turn = lock(&self.0.turn);
+            turn.stop = true;
+            self.0.room.notify_all();
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use airsign_keys::SecretBytes;
+    use std::sync::mpsc;
 
     const KEY: &str = "b46fe82232f5912acec09e955a0b21150fc2e3ccbaf0c1e97aea94c64a8ceac3";
 
@@ -487,6 +646,231 @@ mod tests {
             })
             .unwrap();
             assert!(s.stopped_early);
+        }
+    }
+
+    /// Input fed line by line from another thread, as a pipe from a waiting producer.
+    struct Piped {
+        lines: mpsc::Receiver<Vec<u8>>,
+        rest: Vec<u8>,
+    }
+
+    impl Read for Piped {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            if self.rest.is_empty() {
+                match self.lines.recv() {
+                    Ok(line) => self.rest = line,
+                    Err(_) => return Ok(0),
+                }
+            }
+            let n = self.rest.len().min(buf.len());
+            buf[..n].copy_from_slice(&self.rest[..n]);
+            self.rest.drain(..n);
+            Ok(n)
+        }
+    }
+
+    /// Output that hands each flushed piece to another thread.
+    struct Flushed {
+        buf: Vec<u8>,
+        to: mpsc::Sender<Vec<u8>>,
+    }
+
+    impl Write for Flushed {
+        fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+            self.buf.extend_from_slice(data);
+            Ok(data.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            if !self.buf.is_empty() {
+                let _ = self.to.send(std::mem::take(&mut self.buf));
+            }
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_producer_that_waits_for_each_answer_gets_it() {
+        let one = &mixed_input(1);
+        for jobs in [1, 2, 4] {
+            let (line_tx, line_rx) = mpsc::channel();
+            let (out_tx, out_rx) = mpsc::channel();
+            let keys = &Keyring::new(SecretBytes::new(KEY.as_bytes().to_vec()));
+            std::thread::scope(move |s| {
+                // Owned here, so that a failing assertion drops it and the run ends.
+                let line_tx = line_tx;
+                let run = s.spawn(move || {
+                    Context::fixed(1_748_970_123_456, |ctx| {
+                        let input = Piped {
+                            lines: line_rx,
+                            rest: Vec::new(),
+                        };
+                        let out = Flushed {
+                            buf: Vec::new(),
+                            to: out_tx,
+                        };
+                        let opts = BatchOptions {
+                            jobs,
+                            ..BatchOptions::default()
+                        };
+                        run_batch(input, out, keys, ctx, opts).unwrap()
+                    })
+                });
+                // Each request is sent only once the previous answer is out: without the
+                // early hand-over and flush this would wait forever (hence the timeout).
+                for i in 0..5 {
+                    line_tx.send(one.to_vec()).unwrap();
+                    let answer = out_rx
+                        .recv_timeout(std::time::Duration::from_secs(20))
+                        .unwrap_or_else(|_| panic!("jobs={jobs}: no answer to request {i}"));
+                    let text = String::from_utf8(answer).unwrap();
+                    assert_eq!(text.lines().count(), 1, "jobs={jobs}: {text}");
+                    assert!(text.contains("\"signed\""), "{text}");
+                }
+                drop(line_tx);
+                let summary = run.join().unwrap();
+                assert_eq!((summary.signed, summary.refused), (5, 0));
+            });
+        }
+    }
+
+    /// Input that counts what has been read from it.
+    struct Counted<'a> {
+        data: &'a [u8],
+        read: &'a std::sync::atomic::AtomicUsize,
+    }
+
+    impl Read for Counted<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = self.data.read(buf)?;
+            self.read.fetch_add(n, std::sync::atomic::Ordering::SeqCst);
+            Ok(n)
+        }
+    }
+
+    /// Output that takes nothing until it is let go.
+    struct Stalled {
+        go: mpsc::Receiver<()>,
+        started: bool,
+        lines: usize,
+    }
+
+    impl Write for Stalled {
+        fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+            if !self.started {
+                let _ = self.go.recv();
+                self.started = true;
+            }
+            self.lines += data.iter().filter(|&&b| b == b'\n').count();
+            Ok(data.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_stalled_output_stops_the_reading_too() {
+        let input = mixed_input(20_000);
+        let read = std::sync::atomic::AtomicUsize::new(0);
+        let keys = Keyring::new(SecretBytes::new(KEY.as_bytes().to_vec()));
+        for jobs in [2, 3] {
+            read.store(0, std::sync::atomic::Ordering::SeqCst);
+            let opts = BatchOptions {
+                jobs,
+                chunk_lines: 8,
+                ..BatchOptions::default()
+            };
+            let (go_tx, go_rx) = mpsc::channel();
+            let (input, read, keys) = (&input, &read, &keys);
+            let summary = std::thread::scope(move |s| {
+                // Owned here, so that a failing assertion drops it and the run ends.
+                let go_tx = go_tx;
+                let run = s.spawn(move || {
+                    let mut out = Stalled {
+                        go: go_rx,
+                        started: false,
+                        lines: 0,
+                    };
+                    let summary = Context::fixed(1_748_970_123_456, |ctx| {
+                        let input = Counted { data: input, read };
+                        run_batch(input, &mut out, keys, ctx, opts).unwrap()
+                    });
+                    (summary, out.lines)
+                });
+                // Wait until the reading stops growing while the output is stalled.
+                let mut last = usize::MAX;
+                loop {
+                    std::thread::sleep(std::time::Duration::from_millis(200));
+                    let now = read.load(std::sync::atomic::Ordering::SeqCst);
+                    if now == last {
+                        break;
+                    }
+                    last = now;
+                }
+                // Chunks pending, one being written, one per worker, and what the
+                // 64 KiB input buffer holds: far less than the input.
+                let chunk = 8 * input.len() / 20_000;
+                let bound = (2 * jobs + 2 + 1 + jobs) * chunk + (1 << 16);
+                assert!(
+                    last <= bound,
+                    "jobs={jobs}: read {last} bytes of {} with the output stalled (bound {bound})",
+                    input.len()
+                );
+                go_tx.send(()).unwrap();
+                run.join().unwrap()
+            });
+            let (summary, lines) = summary;
+            assert_eq!(lines, 20_000);
+            assert_eq!(summary.signed + summary.refused, 20_000);
+        }
+    }
+
+    /// Input that fails after some bytes.
+    struct Failing<'a>(&'a [u8]);
+
+    impl Read for Failing<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            if self.0.is_empty() {
+                return Err(io::Error::other("disk on fire"));
+            }
+            self.0.read(buf)
+        }
+    }
+
+    #[test]
+    fn io_errors_end_the_run_with_an_error() {
+        let keys = Keyring::new(SecretBytes::new(KEY.as_bytes().to_vec()));
+        let input = mixed_input(300);
+        for jobs in [1, 2, 4] {
+            let opts = BatchOptions {
+                jobs,
+                chunk_lines: 16,
+                ..BatchOptions::default()
+            };
+            // Reading fails after 300 lines: those are answered, then the error.
+            let mut out = Vec::new();
+            let r = Context::fixed(1_748_970_123_456, |ctx| {
+                run_batch(Failing(&input), &mut out, &keys, ctx, opts)
+            });
+            let e = r.expect_err("a read error is an error");
+            assert!(e.to_string().contains("disk on fire"), "{e}");
+            assert_eq!(String::from_utf8(out).unwrap().lines().count(), 300);
+            // Writing fails (not a closed pipe): an error, not a quiet stop.
+            struct Full;
+            impl Write for Full {
+                fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+                    Err(io::Error::other("no space left"))
+                }
+                fn flush(&mut self) -> io::Result<()> {
+                    Ok(())
+                }
+            }
+            let r = Context::fixed(1_748_970_123_456, |ctx| {
+                run_batch(&input[..], Full, &keys, ctx, opts)
+            });
+            let e = r.expect_err("a write error is an error");
+            assert!(e.to_string().contains("no space left"), "{e}");
         }
     }
 }

@@ -193,9 +193,10 @@ fn run(cli: Cli) -> u8 {
                 Ok(k) => k,
                 Err(e) => return report(&e, None),
             };
-            // Stdin itself (not its lock) is Send: the batch reader runs on its own thread.
+            // Stdin and stdout themselves (not their locks) are Send: every batch worker
+            // reads its own chunks and writes the answers that are next in line.
             let input = io::stdin();
-            let stdout = io::stdout().lock();
+            let stdout = io::stdout();
             let mut opts = BatchOptions {
                 fail_fast,
                 ..BatchOptions::default()
