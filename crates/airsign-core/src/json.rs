@@ -362,8 +362,6 @@ impl Writer {
     /// Appends `s` as a JSON string literal with Python's escaping rules (with
     /// `ensure_ascii: false`, exactly `serde_json`'s and `JSON.stringify`'s).
     pub fn write_str(self, s: &str, out: &mut String) {
-        const HEX: &[u8; 16] = b"0123456789abcdef";
-        out.push('"');
         let bytes = s.as_bytes();
         let table = if self.ensure_ascii {
             &ESCAPE_ASCII
@@ -371,81 +369,76 @@ impl Writer {
             &ESCAPE_CONTROL
         };
         out.reserve(bytes.len() + 2);
-        let (mut start, mut i) = (0, 0);
-        loop {
-            // The next byte to escape: eight bytes at a time while there are eight (the
-            // mask is exact, so its lowest bit is the byte), then byte by byte.
-            let next = loop {
-                match bytes
-                    .get(i..i + 8)
-                    .and_then(|b| <[u8; 8]>::try_from(b).ok())
-                {
-                    Some(block) => {
-                        let m = escape_mask(u64::from_le_bytes(block), self.ensure_ascii);
-                        if m == 0 {
-                            i += 8;
-                            continue;
-                        }
-                        break Some(i + (m.trailing_zeros() / 8) as usize);
-                    }
-                    None => {
-                        break bytes[i..]
-                            .iter()
-                            .position(|&b| table[usize::from(b)])
-                            .map(|p| i + p);
-                    }
-                }
-            };
-            let Some(at) = next else { break };
-            i = at;
-            let b = bytes[i];
-            out.push_str(&s[start..i]);
-            let mut width = 1;
-            match b {
-                b'"' => out.push_str("\\\""),
-                b'\\' => out.push_str("\\\\"),
-                b'\n' => out.push_str("\\n"),
-                b'\r' => out.push_str("\\r"),
-                b'\t' => out.push_str("\\t"),
-                0x08 => out.push_str("\\b"),
-                0x0c => out.push_str("\\f"),
-                _ => {
-                    // Only reached at a character boundary: ASCII bytes are one character,
-                    // and with ensure_ascii no byte of a multi-byte character is skipped.
-                    let ch = s[i..].chars().next().unwrap_or('\u{fffd}');
-                    width = ch.len_utf8();
-                    let mut buf = [0u16; 2];
-                    for unit in ch.encode_utf16(&mut buf) {
-                        out.push_str("\\u");
-                        for shift in [12, 8, 4, 0] {
-                            out.push(char::from(HEX[usize::from((*unit >> shift) as u8 & 0xf)]));
-                        }
-                    }
+        out.push('"');
+        // `start`: the first byte not yet written. Eight bytes at a time while there are
+        // eight: the mask is exact, so each of its set bits is a byte to escape, taken in
+        // order without reading the block again; then byte by byte.
+        let mut start = 0;
+        let mut blocks = bytes.chunks_exact(8);
+        let mut at = 0;
+        for block in &mut blocks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(block);
+            let mut m = escape_mask(u64::from_le_bytes(word), self.ensure_ascii);
+            while m != 0 {
+                let i = at + (m.trailing_zeros() / 8) as usize;
+                m &= m - 1;
+                // A later byte of a character already escaped whole (with ensure_ascii)
+                // lies before `start`: skip it.
+                if i >= start {
+                    start = escape_at(s, start, i, out);
                 }
             }
-            i += width;
-            start = i;
+            at += 8;
+        }
+        for (k, &b) in blocks.remainder().iter().enumerate() {
+            let i = at + k;
+            if table[usize::from(b)] && i >= start {
+                start = escape_at(s, start, i, out);
+            }
         }
         out.push_str(&s[start..]);
         out.push('"');
     }
 }
 
-/// Appends `n` in decimal: what `n.to_string()` gives, without allocating.
-pub fn push_u64(out: &mut String, mut n: u64) {
-    let mut digits = [0u8; 20];
-    let mut start = digits.len();
-    loop {
-        start -= 1;
-        digits[start] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
+/// Writes `s[start..i]` and the escape of the character at `i` (a byte the escape tables
+/// mark, at a character boundary); returns where the unwritten text now starts.
+fn escape_at(s: &str, start: usize, i: usize, out: &mut String) -> usize {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push_str(&s[start..i]);
+    let short = match s.as_bytes()[i] {
+        // The byte itself goes out with the next run of plain text.
+        b'"' | b'\\' => {
+            out.push('\\');
+            return i;
         }
-    }
-    for &d in &digits[start..] {
-        out.push(char::from(d));
-    }
+        b'\n' => "\\n",
+        b'\r' => "\\r",
+        b'\t' => "\\t",
+        0x08 => "\\b",
+        0x0c => "\\f",
+        _ => {
+            // Only reached at a character boundary: ASCII bytes are one character, and
+            // with ensure_ascii no byte of a multi-byte character is skipped.
+            let ch = s[i..].chars().next().unwrap_or('\u{fffd}');
+            let mut buf = [0u16; 2];
+            for unit in ch.encode_utf16(&mut buf) {
+                out.push_str("\\u");
+                for shift in [12, 8, 4, 0] {
+                    out.push(char::from(HEX[usize::from((*unit >> shift) as u8 & 0xf)]));
+                }
+            }
+            return i + ch.len_utf8();
+        }
+    };
+    out.push_str(short);
+    i + 1
+}
+
+/// Appends `n` in decimal: what `n.to_string()` gives, without allocating.
+pub fn push_u64(out: &mut String, n: u64) {
+    out.push_str(itoa::Buffer::new().format(n));
 }
 
 fn write_integer(n: &Number, out: &mut String) -> Result<()> {

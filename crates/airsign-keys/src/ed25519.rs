@@ -203,14 +203,22 @@ fn parse_json_keypair(text: &str) -> Result<Zeroizing<[u8; 64]>> {
 pub fn base58_32(bytes: &[u8; 32]) -> String {
     let mut out = [0u8; 44];
     let len = usize::from(five8::encode_32(bytes, &mut out));
-    String::from_utf8_lossy(&out[..len]).into_owned()
+    ascii(&out[..len])
 }
 
 /// Base58 (Bitcoin alphabet) of 64 bytes.
 pub fn base58_64(bytes: &[u8; 64]) -> String {
     let mut out = [0u8; 88];
     let len = usize::from(five8::encode_64(bytes, &mut out));
-    String::from_utf8_lossy(&out[..len]).into_owned()
+    ascii(&out[..len])
+}
+
+/// Base58 digits (ASCII) as a `String`.
+fn ascii(digits: &[u8]) -> String {
+    std::str::from_utf8(digits).map_or_else(
+        |_| String::from_utf8_lossy(digits).into_owned(),
+        str::to_owned,
+    )
 }
 
 /// Decodes base58 that must hold exactly 32 bytes (a public key), else `None`.
