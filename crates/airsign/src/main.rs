@@ -204,7 +204,8 @@ fn run(cli: Cli) -> u8 {
             if let Some(n) = jobs {
                 opts.jobs = usize::from(n);
             }
-            let stdout = io::BufWriter::with_capacity(1 << 16, stdout);
+            // No buffer of our own: batch writes whole chunks of answers, each ending at a
+            // line break, which stdout's line buffering passes straight to the descriptor.
             match run_batch(input, stdout, &keyring, &ctx, opts) {
                 Ok(s) => {
                     if s.refused > 0 {
