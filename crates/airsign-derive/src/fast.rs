@@ -84,7 +84,7 @@ fn check(line: Line<'_>, ctx: &Context<'_>) -> Option<impl FnOnce(Value) -> Deri
         Transport::Rest => "https://",
         Transport::Ws => "wss://",
     };
-    let base = format!("{scheme}{MAINNET_HOST}");
+    let base = [scheme, MAINNET_HOST].concat();
     Some(move |id| DeriveRequest {
         action,
         transport,

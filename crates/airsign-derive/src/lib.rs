@@ -430,11 +430,12 @@ pub fn sign<S: Eip191Sign>(p: &DeriveRequest, signer: &S) -> Result<Envelope> {
         sort_keys: false,
         ensure_ascii: false,
     };
-    let params_text = writer.to_string(&Value::Object(p.params.clone()))?;
+    let mut params_text = String::with_capacity(128);
+    writer.write_object(&p.params, &mut params_text)?;
     let (method, url, headers, body, login) = match p.transport {
         Transport::Rest => (
             Some("POST".to_owned()),
-            format!("{}/v3/{}", p.base, p.action.method()),
+            [p.base.as_str(), "/v3/private/", p.action.name()].concat(),
             vec![
                 ("Content-Type".to_owned(), "application/json".to_owned()),
                 ("X-DeriveWallet".to_owned(), wallet.clone()),

@@ -145,7 +145,14 @@ impl EthSignature {
 
     /// `0x` + 130 lowercase hex digits: the form ethers' `signMessage` prints.
     pub fn to_hex(&self) -> String {
-        format!("0x{}", hex::encode(self.to_bytes()))
+        let mut digits = [0u8; 130];
+        // The buffer is exactly twice the bytes' length, so this cannot fail.
+        let _ = hex::encode_to_slice(self.to_bytes(), &mut digits);
+        let mut out = String::with_capacity(132);
+        out.push_str("0x");
+        // Hex digits are ASCII.
+        out.push_str(std::str::from_utf8(&digits).unwrap_or_default());
+        out
     }
 
     /// Parses `0x` + 130 hex digits (either case) with `v` 27/28 (or 0/1).
