@@ -572,7 +572,7 @@ pub fn sign<S: Ed25519Sign>(
             };
             (
                 Some("POST".to_owned()),
-                format!("{}{path}", p.host),
+                [p.host.as_str(), path].concat(),
                 vec![("Content-Type".to_owned(), "application/json".to_owned())],
                 payload,
             )
@@ -587,7 +587,7 @@ pub fn sign<S: Ed25519Sign>(
             frame.push(':');
             frame.push_str(&payload);
             frame.push_str("}}");
-            (None, format!("{}/ws", p.host), Vec::new(), frame)
+            (None, [p.host.as_str(), "/ws"].concat(), Vec::new(), frame)
         }
     };
     Ok(Envelope {
