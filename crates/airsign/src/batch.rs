@@ -32,7 +32,7 @@ pub const MAX_LINE_BYTES: usize = 16 * 1024 * 1024;
 /// How a batch run behaves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BatchOptions {
-    /// Worker threads signing in parallel (1 = sign on the calling thread).
+    /// Workers signing in parallel, the calling thread among them (1 = no other thread).
     pub jobs: usize,
     /// Stop after the first refused line (its error is still written).
     pub fail_fast: bool,
