@@ -212,6 +212,53 @@ pub mod fast {
         *slot = Some(v);
         Ok(())
     }
+
+    /// An object a fast path reads key by key, straight from the text: start from
+    /// `Default`, take each key with [`Fields::field`], then check [`Fields::complete`].
+    /// Read it through [`Obj`].
+    pub trait Fields<'de>: Default {
+        /// What the object is (for serde's own messages, which are never shown).
+        const WHAT: &'static str;
+        /// Reads the value of `key` from `m`; "not fast" for a key it does not take.
+        fn field<A: de::MapAccess<'de>>(
+            &mut self,
+            key: &'de str,
+            m: &mut A,
+        ) -> std::result::Result<(), A::Error>;
+        /// Whether every key the object needs was there (checked after the last key).
+        fn complete(&self) -> bool {
+            true
+        }
+    }
+
+    /// A [`Fields`] object as serde reads it: a JSON object, or "not fast".
+    pub struct Obj<T>(pub T);
+
+    impl<'de, T: Fields<'de>> de::Deserialize<'de> for Obj<T> {
+        fn deserialize<D: de::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+            struct V<T>(std::marker::PhantomData<T>);
+            impl<'de, T: Fields<'de>> de::Visitor<'de> for V<T> {
+                type Value = Obj<T>;
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str(T::WHAT)
+                }
+                fn visit_map<A: de::MapAccess<'de>>(
+                    self,
+                    mut m: A,
+                ) -> std::result::Result<Obj<T>, A::Error> {
+                    let mut t = T::default();
+                    while let Some(key) = m.next_key::<&'de str>()? {
+                        t.field(key, &mut m)?;
+                    }
+                    if !t.complete() {
+                        return Err(not_fast());
+                    }
+                    Ok(Obj(t))
+                }
+            }
+            d.deserialize_map(V(std::marker::PhantomData))
+        }
+    }
 }
 
 /// What an integer-looking JSON number turned out to be.

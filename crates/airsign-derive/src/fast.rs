@@ -11,14 +11,12 @@
 //! it takes gives exactly the envelope the general path gives (a property test and the
 //! `request` fuzz target check that; every reference vector runs through it).
 
-use std::fmt;
-
-use airsign_core::json::fast::{self, not_fast, once};
+use airsign_core::json::fast::{self, Fields, Obj, not_fast, once};
 use airsign_core::validate::is_canonical_uuid;
 use airsign_core::{Context, Envelope, Result, Transport, timestamp_in_range};
 use airsign_keys::Keyring;
 use airsign_keys::eth::Address;
-use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
+use serde::de::MapAccess;
 use serde_json::{Map, Value};
 
 use crate::{Action, DeriveRequest, MAINNET_HOST};
@@ -33,7 +31,7 @@ pub fn build_fast(text: &str, keys: &Keyring, ctx: &Context<'_>) -> Option<Resul
 /// The validated request, when `text` is the plain form the fast path takes; else `None`.
 /// Takes the next id from `ctx` only when it takes the request.
 pub fn parse_fast(text: &str, ctx: &Context<'_>) -> Option<DeriveRequest> {
-    let mut line: Line<'_> = serde_json::from_str(text).ok()?;
+    let Obj(mut line) = serde_json::from_str::<Obj<Line<'_>>>(text).ok()?;
     let id = match line.id.take() {
         None => None,
         Some(v) => Some(crate::check_id(&v).ok()?),
@@ -100,6 +98,7 @@ fn check(line: Line<'_>, ctx: &Context<'_>) -> Option<impl FnOnce(Value) -> Deri
 /// parse fail, which only means "not the fast path".
 #[derive(Default)]
 struct Line<'a> {
+    venue: Option<&'a str>,
     action: Option<&'a str>,
     transport: Option<&'a str>,
     timestamp: Option<u64>,
@@ -124,76 +123,44 @@ struct Params<'a> {
     order: Vec<Field>,
 }
 
-impl<'de> Deserialize<'de> for Line<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Line<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a plain Derive cancel")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut m: A,
-            ) -> std::result::Result<Line<'de>, A::Error> {
-                let mut line = Line::default();
-                let mut venue = None;
-                while let Some(key) = m.next_key::<&'de str>()? {
-                    match key {
-                        "venue" => fast::venue(&mut m, &mut venue, "derive")?,
-                        "action" => once(&mut line.action, m.next_value()?)?,
-                        "transport" => once(&mut line.transport, m.next_value()?)?,
-                        "timestamp" => once(&mut line.timestamp, m.next_value()?)?,
-                        "wallet" => once(&mut line.wallet, m.next_value()?)?,
-                        "id" => once(&mut line.id, m.next_value()?)?,
-                        "params" => once(&mut line.params, m.next_value()?)?,
-                        _ => return Err(not_fast()),
-                    }
-                }
-                if venue.is_none() {
-                    return Err(not_fast());
-                }
-                Ok(line)
-            }
+impl<'de> Fields<'de> for Line<'de> {
+    const WHAT: &'static str = "a plain Derive cancel";
+    fn field<A: MapAccess<'de>>(&mut self, key: &'de str, m: &mut A) -> Result<(), A::Error> {
+        match key {
+            "venue" => fast::venue(m, &mut self.venue, "derive"),
+            "action" => once(&mut self.action, m.next_value()?),
+            "transport" => once(&mut self.transport, m.next_value()?),
+            "timestamp" => once(&mut self.timestamp, m.next_value()?),
+            "wallet" => once(&mut self.wallet, m.next_value()?),
+            "id" => once(&mut self.id, m.next_value()?),
+            "params" => once(&mut self.params, m.next_value::<Obj<_>>()?.0),
+            _ => Err(not_fast()),
         }
-        d.deserialize_map(V)
+    }
+    fn complete(&self) -> bool {
+        self.venue.is_some()
     }
 }
 
-impl<'de> Deserialize<'de> for Params<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Params<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("instrument_name, order_id and subaccount_id")
+impl<'de> Fields<'de> for Params<'de> {
+    const WHAT: &'static str = "instrument_name, order_id and subaccount_id";
+    fn field<A: MapAccess<'de>>(&mut self, key: &'de str, m: &mut A) -> Result<(), A::Error> {
+        let field = match key {
+            "instrument_name" => {
+                once(&mut self.instrument_name, m.next_value()?)?;
+                Field::InstrumentName
             }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut m: A,
-            ) -> std::result::Result<Params<'de>, A::Error> {
-                let mut p = Params::default();
-                while let Some(key) = m.next_key::<&'de str>()? {
-                    let field = match key {
-                        "instrument_name" => {
-                            once(&mut p.instrument_name, m.next_value()?)?;
-                            Field::InstrumentName
-                        }
-                        "order_id" => {
-                            once(&mut p.order_id, m.next_value()?)?;
-                            Field::OrderId
-                        }
-                        "subaccount_id" => {
-                            once(&mut p.subaccount_id, m.next_value()?)?;
-                            Field::SubaccountId
-                        }
-                        _ => return Err(not_fast()),
-                    };
-                    p.order.push(field);
-                }
-                Ok(p)
+            "order_id" => {
+                once(&mut self.order_id, m.next_value()?)?;
+                Field::OrderId
             }
-        }
-        d.deserialize_map(V)
+            "subaccount_id" => {
+                once(&mut self.subaccount_id, m.next_value()?)?;
+                Field::SubaccountId
+            }
+            _ => return Err(not_fast()),
+        };
+        self.order.push(field);
+        Ok(())
     }
 }

@@ -15,12 +15,10 @@
 //! What it saves is the general JSON value tree: parsing into it, moving it into a
 //! `Request` and validating from it cost about as much again as writing the envelope.
 
-use std::fmt;
-
-use airsign_core::json::fast::{self, not_fast, once};
+use airsign_core::json::fast::{self, Fields, Obj, not_fast, once};
 use airsign_core::{Context, Envelope, Result, Transport, timestamp_in_range};
 use airsign_keys::{Keyring, decode_base58_32};
-use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
+use serde::de::MapAccess;
 use serde_json::{Map, Value};
 
 use crate::{
@@ -41,7 +39,7 @@ pub fn build_fast(text: &str, keys: &Keyring, ctx: &Context<'_>) -> Option<Resul
 /// The validated request, when `text` is the plain form the fast path takes; else `None`
 /// (never an error: the general path words those).
 pub fn parse_fast(text: &str, ctx: &Context<'_>) -> Option<PacificaRequest> {
-    let line: Line<'_> = serde_json::from_str(text).ok()?;
+    let Obj(line) = serde_json::from_str::<Obj<Line<'_>>>(text).ok()?;
     let op = match line.action? {
         "cancel_order" => Op::CancelOrder,
         "cancel_stop_order" => Op::CancelStopOrder,
@@ -100,6 +98,7 @@ pub fn parse_fast(text: &str, ctx: &Context<'_>) -> Option<PacificaRequest> {
 /// parse fail, which only means "not the fast path".
 #[derive(Default)]
 struct Line<'a> {
+    venue: Option<&'a str>,
     action: Option<&'a str>,
     transport: Option<&'a str>,
     timestamp: Option<u64>,
@@ -116,68 +115,35 @@ struct Params<'a> {
     symbol_first: bool,
 }
 
-impl<'de> Deserialize<'de> for Line<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Line<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a plain Pacifica cancel")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut m: A,
-            ) -> std::result::Result<Line<'de>, A::Error> {
-                let mut line = Line::default();
-                let mut venue = None;
-                while let Some(key) = m.next_key::<&'de str>()? {
-                    match key {
-                        "venue" => fast::venue(&mut m, &mut venue, "pacifica")?,
-                        "action" => once(&mut line.action, m.next_value()?)?,
-                        "transport" => once(&mut line.transport, m.next_value()?)?,
-                        "timestamp" => once(&mut line.timestamp, m.next_value()?)?,
-                        "expiry_window" => once(&mut line.expiry_window, m.next_value()?)?,
-                        "account" => once(&mut line.account, m.next_value()?)?,
-                        "params" => once(&mut line.params, m.next_value()?)?,
-                        _ => return Err(not_fast()),
-                    }
-                }
-                if venue.is_none() {
-                    return Err(not_fast());
-                }
-                Ok(line)
-            }
+impl<'de> Fields<'de> for Line<'de> {
+    const WHAT: &'static str = "a plain Pacifica cancel";
+    fn field<A: MapAccess<'de>>(&mut self, key: &'de str, m: &mut A) -> Result<(), A::Error> {
+        match key {
+            "venue" => fast::venue(m, &mut self.venue, "pacifica"),
+            "action" => once(&mut self.action, m.next_value()?),
+            "transport" => once(&mut self.transport, m.next_value()?),
+            "timestamp" => once(&mut self.timestamp, m.next_value()?),
+            "expiry_window" => once(&mut self.expiry_window, m.next_value()?),
+            "account" => once(&mut self.account, m.next_value()?),
+            "params" => once(&mut self.params, m.next_value::<Obj<_>>()?.0),
+            _ => Err(not_fast()),
         }
-        d.deserialize_map(V)
+    }
+    fn complete(&self) -> bool {
+        self.venue.is_some()
     }
 }
 
-impl<'de> Deserialize<'de> for Params<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Params<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("symbol and order_id")
+impl<'de> Fields<'de> for Params<'de> {
+    const WHAT: &'static str = "symbol and order_id";
+    fn field<A: MapAccess<'de>>(&mut self, key: &'de str, m: &mut A) -> Result<(), A::Error> {
+        match key {
+            "symbol" => {
+                self.symbol_first = self.order_id.is_none();
+                once(&mut self.symbol, m.next_value()?)
             }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut m: A,
-            ) -> std::result::Result<Params<'de>, A::Error> {
-                let mut p = Params::default();
-                while let Some(key) = m.next_key::<&'de str>()? {
-                    match key {
-                        "symbol" => {
-                            p.symbol_first = p.order_id.is_none();
-                            once(&mut p.symbol, m.next_value()?)?;
-                        }
-                        "order_id" => once(&mut p.order_id, m.next_value()?)?,
-                        _ => return Err(not_fast()),
-                    }
-                }
-                Ok(p)
-            }
+            "order_id" => once(&mut self.order_id, m.next_value()?),
+            _ => Err(not_fast()),
         }
-        d.deserialize_map(V)
     }
 }

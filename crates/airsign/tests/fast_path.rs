@@ -167,6 +167,8 @@ const VENUES: &[&str] = &[
     "\"pacifica\"",
     "\"derive\"",
     "\"\\u0070acifica\"",
+    // No venue at all: the general path refuses it, so no fast path may take it.
+    "",
 ];
 const TRANSPORTS: &[&str] = &["", "", "\"rest\"", "\"ws\"", "\"WS\"", "null", "1"];
 const TIMESTAMPS: &[&str] = &[
@@ -309,7 +311,7 @@ prop_compose! {
     }
 }
 
-const D_VENUES: &[&str] = &["\"derive\"", "\"pacifica\"", "\"Derive\""];
+const D_VENUES: &[&str] = &["\"derive\"", "\"pacifica\"", "\"Derive\"", ""];
 const D_ACTIONS: &[&str] = &[
     "\"cancel\"",
     "\"cancel_all\"",
