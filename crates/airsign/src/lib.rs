@@ -8,7 +8,9 @@
 #![forbid(unsafe_code)]
 
 mod batch;
+pub mod clock;
 mod harden;
+pub mod render;
 pub mod verify;
 
 pub use batch::{BatchOptions, BatchSummary, MAX_LINE_BYTES, run_batch};

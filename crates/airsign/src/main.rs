@@ -5,9 +5,11 @@ use std::io::{self, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use airsign::clock::{HostClock, WindowWatch, parse_ms, short_window_warning};
+use airsign::render::{self, EcLevel, Format, RenderOptions};
 use airsign::{BatchOptions, Outcome, run_batch, sign_request, verify_line};
 use airsign_core::verify::VerifyOptions;
-use airsign_core::{Context, Error, ErrorCode, RandomIds, SystemClock};
+use airsign_core::{Clock, Context, Error, ErrorCode, FixedClock, RandomIds};
 use airsign_keys::{FilePolicy, KeyFile, Keyring, prompt_on_tty, read_password_file};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -17,6 +19,14 @@ Exit codes:
   1  at least one request refused (bad input, bad key)
   2  usage error
   3  I/O error (unreadable file); a closed stdout is not an error";
+
+const RENDER_EXIT_CODES: &str = "\
+Exit codes:
+  0  every envelope rendered
+  1  at least one line not rendered (an error line from batch, not an envelope, more
+     than its format can carry); each is named with its line number on stderr
+  2  usage error
+  3  I/O error (unreadable input, unwritable or non-empty --out directory)";
 
 const VERIFY_EXIT_CODES: &str = "\
 Exit codes:
@@ -42,6 +52,8 @@ enum Command {
     Sign {
         #[command(flatten)]
         keys: KeyArgs,
+        #[command(flatten)]
+        now: NowArg,
         /// The request file; `-` or nothing reads stdin.
         request: Option<PathBuf>,
     },
@@ -56,6 +68,8 @@ enum Command {
         /// Signing threads (default: one per core). Output order never depends on it.
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
         jobs: Option<u16>,
+        #[command(flatten)]
+        now: NowArg,
     },
     /// Check every signature in envelopes offline (one JSON envelope, or NDJSON).
     ///
@@ -71,6 +85,10 @@ enum Command {
         /// one given as a request's base_url.
         #[arg(long, value_name = "URL")]
         base_url: Vec<String>,
+        /// Check `expires_at` (and token expiry) as of this time, in ms since the Unix
+        /// epoch, instead of the host clock: when the envelope will be sent.
+        #[arg(long, value_name = "MS", value_parser = parse_ms)]
+        at: Option<u64>,
         /// The envelope file; `-` or nothing reads stdin.
         envelopes: Option<PathBuf>,
     },
@@ -83,6 +101,68 @@ enum Command {
         #[arg(long, value_enum)]
         scheme: Scheme,
     },
+    /// Render envelopes for the sending side (curl, raw HTTP, QR codes, UR fragments).
+    #[command(after_help = "Example:\n  airsign sign --key-file examples/TEST-KEY-readme.json examples/cancel-order.json | airsign render --format curl\n\n".to_owned() + RENDER_EXIT_CODES)]
+    Render(RenderArgs),
+}
+
+/// Render envelopes for the sending side: shell commands, raw HTTP, QR codes, or
+/// animated-QR fragments.
+///
+/// Reads envelopes as `batch` prints them (one per line; blank lines skipped) and renders
+/// each as it is, judging nothing (`verify` does that). An error line from batch, or a
+/// line that is not an envelope, is named on stderr with its line number and not rendered;
+/// the other lines are.
+#[derive(Args, Debug)]
+struct RenderArgs {
+    /// curl: a shell command per envelope (curl for rest, websocat for ws); http: the raw
+    /// HTTP/1.1 request; qr: a QR code per envelope line; ur: ur:bytes fragments of the
+    /// whole input, one per line (any bad line refuses it all).
+    #[arg(long, value_enum)]
+    format: RenderFormat,
+    /// Write one file per envelope in DIR instead of stdout (a new or empty directory):
+    /// 000001.sh / .http / .png, numbered by input line; for ur, one PNG per fragment.
+    /// qr needs it unless the input holds exactly one envelope (then shown on the terminal).
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// QR error correction: l (7 %), m (15 %), q (25 %), h (30 %).
+    #[arg(long, value_enum, default_value = "m")]
+    ec_level: RenderEc,
+    /// ur: most payload bytes per fragment.
+    #[arg(long, value_name = "BYTES", default_value_t = render::ur::DEFAULT_FRAGMENT_SIZE as u32,
+          value_parser = clap::value_parser!(u32).range(10..=100_000))]
+    fragment_size: u32,
+    /// ur: fragments to write (default: twice the number the payload splits into, so a
+    /// receiver can miss some and still rebuild it).
+    #[arg(long, value_name = "N")]
+    parts: Option<usize>,
+    /// The envelope file; `-` or nothing reads stdin.
+    envelopes: Option<PathBuf>,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum RenderFormat {
+    Curl,
+    Http,
+    Qr,
+    Ur,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum RenderEc {
+    L,
+    M,
+    Q,
+    H,
+}
+
+#[derive(Args, Debug)]
+struct NowArg {
+    /// Take "now" from this value (ms since the Unix epoch) instead of the host clock, for
+    /// requests without a `timestamp`. Without it, a host clock that reads earlier than
+    /// this build of airsign is refused (clock.before_build).
+    #[arg(long, value_name = "MS", value_parser = parse_ms)]
+    now: Option<u64>,
 }
 
 #[derive(Args, Debug)]
@@ -157,15 +237,23 @@ fn load_keys(args: &KeyArgs) -> Result<Keyring, Error> {
     })
 }
 
+/// The clock for signing: `--now`, else the host clock (refused before the build date).
+fn signing_clock(now: &NowArg) -> Box<dyn Clock> {
+    match now.now {
+        Some(ms) => Box::new(FixedClock(ms)),
+        None => Box::new(HostClock::new()),
+    }
+}
+
 fn run(cli: Cli) -> u8 {
-    let clock = SystemClock;
     let ids = RandomIds;
-    let ctx = Context {
-        clock: &clock,
-        ids: &ids,
-    };
     match cli.command {
-        Command::Sign { keys, request } => {
+        Command::Sign { keys, now, request } => {
+            let clock = signing_clock(&now);
+            let ctx = Context {
+                clock: &*clock,
+                ids: &ids,
+            };
             let keyring = match load_keys(&keys) {
                 Ok(k) => k,
                 Err(e) => return report(&e, None),
@@ -176,9 +264,13 @@ fn run(cli: Cli) -> u8 {
             };
             match sign_request(&text, &keyring, &ctx) {
                 Ok(env) => {
+                    let line = env.to_json_line();
+                    if let Some(w) = short_window_warning(line.as_bytes(), clock.now_ms()) {
+                        eprintln!("airsign: warning: {w}");
+                    }
                     let mut out = io::stdout().lock();
                     // A closed stdout is not an error (CONTRACT.md §3).
-                    let _ = writeln!(out, "{}", env.to_json_line()).and_then(|()| out.flush());
+                    let _ = writeln!(out, "{line}").and_then(|()| out.flush());
                     0
                 }
                 Err(e) => report(&e, None),
@@ -188,7 +280,13 @@ fn run(cli: Cli) -> u8 {
             keys,
             fail_fast,
             jobs,
+            now,
         } => {
+            let clock = signing_clock(&now);
+            let ctx = Context {
+                clock: &*clock,
+                ids: &ids,
+            };
             let keyring = match load_keys(&keys) {
                 Ok(k) => k,
                 Err(e) => return report(&e, None),
@@ -196,7 +294,12 @@ fn run(cli: Cli) -> u8 {
             // Stdin and stdout themselves (not their locks) are Send: every batch worker
             // reads its own chunks and writes the answers that are next in line.
             let input = io::stdin();
-            let stdout = io::stdout();
+            // Each answer line is watched for a window too short to carry across the gap.
+            let stdout = WindowWatch::new(
+                io::stdout(),
+                &*clock,
+                Box::new(|n, w| eprintln!("airsign: warning: line {n}: {w}")),
+            );
             let mut opts = BatchOptions {
                 fail_fast,
                 ..BatchOptions::default()
@@ -233,15 +336,24 @@ fn run(cli: Cli) -> u8 {
         Command::Verify {
             keys,
             base_url,
+            at,
             envelopes,
         } => {
             let keyring = match load_keys(&keys) {
                 Ok(k) => k,
                 Err(e) => return report(&e, None),
             };
+            // Expiry is judged at --at, else by the host clock, which must be after the build.
+            let now_ms = match at {
+                Some(ms) => ms,
+                None => match HostClock::new().check() {
+                    Ok(ms) => ms,
+                    Err(e) => return report(&e, None),
+                },
+            };
             let opts = VerifyOptions {
                 base_urls: base_url,
-                now_ms: ctx.clock.now_ms(),
+                now_ms,
             };
             match verify_input(envelopes.as_deref(), &keyring, &opts) {
                 Ok(counts) => {
@@ -254,6 +366,7 @@ fn run(cli: Cli) -> u8 {
                 Err(e) => report(&e, None),
             }
         }
+        Command::Render(args) => run_render(args),
         Command::Pubkey { keys, scheme } => {
             if keys.key_file.is_none() {
                 eprintln!("airsign: pubkey needs --key-file PATH (or AIRSIGN_KEY_FILE)");
@@ -280,6 +393,63 @@ fn run(cli: Cli) -> u8 {
                 }
                 Err(e) => report(&e, None),
             }
+        }
+    }
+}
+
+fn run_render(args: RenderArgs) -> u8 {
+    let opts = RenderOptions {
+        format: match args.format {
+            RenderFormat::Curl => Format::Curl,
+            RenderFormat::Http => Format::Http,
+            RenderFormat::Qr => Format::Qr,
+            RenderFormat::Ur => Format::Ur,
+        },
+        out_dir: args.out,
+        ec_level: match args.ec_level {
+            RenderEc::L => EcLevel::L,
+            RenderEc::M => EcLevel::M,
+            RenderEc::Q => EcLevel::Q,
+            RenderEc::H => EcLevel::H,
+        },
+        fragment_size: args.fragment_size as usize,
+        parts: args.parts,
+    };
+    let path = args.envelopes.filter(|p| p.as_os_str() != "-");
+    let name = path
+        .as_ref()
+        .map_or_else(|| "stdin".to_owned(), |p| p.display().to_string());
+    let input: Box<dyn Read> = match &path {
+        Some(p) => match std::fs::File::open(p) {
+            Ok(f) => Box::new(f),
+            Err(e) => {
+                let e = Error::new(
+                    ErrorCode::Io,
+                    None,
+                    format!("cannot read envelopes from {name}: {e}"),
+                );
+                eprintln!("airsign: {e}");
+                return 3;
+            }
+        },
+        None => Box::new(io::stdin()),
+    };
+    let mut stdout = io::stdout().lock();
+    let mut warn = |m: String| eprintln!("airsign: {m}");
+    // stdout carries only the rendering: an error is words on stderr, never a JSON line
+    // mixed into a shell script or a PNG.
+    match render::render(input, &name, &opts, &mut stdout, &mut warn) {
+        Ok(s) if s.refused > 0 => {
+            eprintln!(
+                "airsign: {} rendered, {} not rendered (above)",
+                s.rendered, s.refused
+            );
+            1
+        }
+        Ok(_) => 0,
+        Err(e) => {
+            eprintln!("airsign: {e}");
+            u8::try_from(e.code().exit_code()).unwrap_or(1)
         }
     }
 }
