@@ -77,7 +77,7 @@ enum Command {
     /// something cannot be checked: a bearer token, an HMAC without --key-file) or
     /// "failed" with an error. The signed bytes are re-derived from the body, url and
     /// headers, never taken from the envelope's "signed" field.
-    #[command(after_help = "Example:\n  airsign sign --key-file examples/TEST-KEY-readme.json examples/cancel-order.json | airsign verify\n\n".to_owned() + VERIFY_EXIT_CODES)]
+    #[command(after_help = "Example:\n  airsign sign --key-file examples/TEST-KEY-readme.json examples/cancel-order.json | airsign verify --at 1748970123456\n\n".to_owned() + VERIFY_EXIT_CODES)]
     Verify {
         #[command(flatten)]
         keys: KeyArgs,
@@ -132,8 +132,8 @@ struct RenderArgs {
     #[arg(long, value_name = "BYTES", default_value_t = render::ur::DEFAULT_FRAGMENT_SIZE as u32,
           value_parser = clap::value_parser!(u32).range(10..=100_000))]
     fragment_size: u32,
-    /// ur: fragments to write (default: twice the number the payload splits into, so a
-    /// receiver can miss some and still rebuild it).
+    /// ur: fragments to write (default: three times the number the payload splits into,
+    /// so a receiver can miss a third of them and still rebuild it).
     #[arg(long, value_name = "N")]
     parts: Option<usize>,
     /// The envelope file; `-` or nothing reads stdin.

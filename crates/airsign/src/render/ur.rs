@@ -16,6 +16,12 @@ use airsign_core::{Error, ErrorCode, Result};
 /// of version 13 or so at error correction M, which phone cameras read at a glance.
 pub const DEFAULT_FRAGMENT_SIZE: usize = 200;
 
+/// Parts printed per fragment by default. The first `count` parts are the fragments; the
+/// later ones mix several, and with the UR degree distribution a receiver needs about
+/// twice `count` parts in all once a third of them are lost; three times leaves that
+/// margin. (An animated display loops over them; a receiver stops when it is whole.)
+pub const DEFAULT_PARTS_PER_FRAGMENT: usize = 3;
+
 /// Most fragments printed (a guard against a typo in `--parts`).
 pub const MAX_PARTS: usize = 1_000_000;
 
@@ -79,7 +85,7 @@ pub fn cbor_unwrap(cbor: &[u8]) -> Result<Vec<u8>> {
 }
 
 /// The UR parts for `payload`: one single-part UR when it fits one fragment of
-/// `fragment_size` bytes, else `parts` fountain parts (default: twice the fragment count;
+/// `fragment_size` bytes, else `parts` fountain parts (default: three times the fragment count;
 /// fewer than the fragment count could never be decoded and are refused).
 pub fn encode(payload: &[u8], fragment_size: usize, parts: Option<usize>) -> Result<Vec<String>> {
     if fragment_size == 0 {
@@ -96,7 +102,7 @@ pub fn encode(payload: &[u8], fragment_size: usize, parts: Option<usize>) -> Res
     let mut enc =
         ur::Encoder::bytes(&cbor, fragment_size).map_err(|e| ur_error("cannot encode UR", &e))?;
     let count = enc.fragment_count();
-    let n = parts.unwrap_or(count.saturating_mul(2));
+    let n = parts.unwrap_or(count.saturating_mul(DEFAULT_PARTS_PER_FRAGMENT));
     if n < count || n > MAX_PARTS {
         return Err(Error::new(
             ErrorCode::EnvelopeMalformed,
@@ -187,11 +193,11 @@ mod tests {
         assert_eq!(decode(one.iter().map(String::as_str)).unwrap(), b"{}\n");
         let payload = vec![b'z'; 1000];
         let parts = encode(&payload, 100, None).unwrap();
-        assert_eq!(parts.len(), 22);
+        assert_eq!(parts.len(), 33);
         assert!(parts[0].starts_with("ur:bytes/1-11/"));
-        // Only the mixed parts.
+        // Without the first three fragments: the mixed parts fill them in.
         assert_eq!(
-            decode(parts[11..].iter().map(String::as_str)).unwrap(),
+            decode(parts[3..].iter().map(String::as_str)).unwrap(),
             payload
         );
         assert!(encode(&payload, 100, Some(10)).is_err());
