@@ -52,8 +52,8 @@ impl HostClock {
                 format!(
                     "the host clock reads {} ({now} ms), earlier than this build of airsign \
                      ({}); it is wrong, so airsign will not take the time from it. Set the \
-                     host clock, or pass --now MS (the current time in ms since the Unix \
-                     epoch; for verify: --at MS), or give each request its own timestamp",
+                     host clock, or give the time in ms since the Unix epoch yourself (sign \
+                     and batch: --now MS, or a timestamp in each request; verify: --at MS)",
                     utc(now),
                     utc(self.floor_ms)
                 ),
