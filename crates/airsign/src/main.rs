@@ -101,6 +101,17 @@ enum Command {
         #[arg(long, value_enum)]
         scheme: Scheme,
     },
+    /// Rebuild envelopes from `ur:bytes` fragments (render --format ur, read back by a QR
+    /// scanner): one part per line, in any order, repeats welcome; prints the envelopes
+    /// once the payload is whole and stops reading.
+    #[command(
+        name = "ur-decode",
+        after_help = "Example:\n  zbarcam --raw | airsign ur-decode > envelopes.ndjson\n\nExit codes:\n  0  the payload was rebuilt\n  1  a part is not a ur:bytes UR, or the parts ran out first\n  2  usage error\n  3  I/O error"
+    )]
+    UrDecode {
+        /// The file of parts; `-` or nothing reads stdin.
+        parts: Option<PathBuf>,
+    },
     /// Render envelopes for the sending side (curl, raw HTTP, QR codes, UR fragments).
     #[command(after_help = "Example:\n  airsign sign --key-file examples/TEST-KEY-readme.json examples/cancel-order.json | airsign render --format curl\n\n".to_owned() + RENDER_EXIT_CODES)]
     Render(RenderArgs),
@@ -367,6 +378,7 @@ fn run(cli: Cli) -> u8 {
             }
         }
         Command::Render(args) => run_render(args),
+        Command::UrDecode { parts } => run_ur_decode(parts),
         Command::Pubkey { keys, scheme } => {
             if keys.key_file.is_none() {
                 eprintln!("airsign: pubkey needs --key-file PATH (or AIRSIGN_KEY_FILE)");
@@ -395,6 +407,49 @@ fn run(cli: Cli) -> u8 {
             }
         }
     }
+}
+
+fn run_ur_decode(path: Option<PathBuf>) -> u8 {
+    use std::io::BufRead;
+    let path = path.filter(|p| p.as_os_str() != "-");
+    let name = path
+        .as_ref()
+        .map_or_else(|| "stdin".to_owned(), |p| p.display().to_string());
+    let input: Box<dyn BufRead> = match &path {
+        Some(p) => match std::fs::File::open(p) {
+            Ok(f) => Box::new(io::BufReader::new(f)),
+            Err(e) => {
+                eprintln!("airsign: io: cannot read UR parts from {name}: {e}");
+                return 3;
+            }
+        },
+        None => Box::new(io::BufReader::new(io::stdin())),
+    };
+    let mut receiver = render::ur::Receiver::default();
+    // Lines as a scanner prints them; a part is short, so a longer line is not one.
+    for line in input.take(MAX_VERIFY_BYTES).lines() {
+        let line = match line {
+            Ok(l) => l,
+            Err(e) => {
+                eprintln!("airsign: io: cannot read UR parts from {name}: {e}");
+                return 3;
+            }
+        };
+        match receiver.receive(&line) {
+            Ok(None) => {}
+            Ok(Some(payload)) => {
+                let mut out = io::stdout().lock();
+                let _ = out.write_all(&payload).and_then(|()| out.flush());
+                return 0;
+            }
+            Err(e) => {
+                eprintln!("airsign: {e}");
+                return 1;
+            }
+        }
+    }
+    eprintln!("airsign: {}", receiver.incomplete());
+    1
 }
 
 fn run_render(args: RenderArgs) -> u8 {

@@ -532,6 +532,27 @@ fn ur_fragments_rebuild_a_batch_of_100_with_a_third_dropped() {
     let mut shuffled: Vec<&str> = kept.iter().rev().copied().collect();
     shuffled.extend(kept.iter().take(5));
     assert_eq!(airsign::render::ur::decode(shuffled).unwrap(), batch);
+    // The CLI receiver: parts as a scanner prints them (zbarcam without --raw prefixes
+    // `QR-Code:`), a third dropped, and more parts after the payload is whole.
+    let scanned: String = kept
+        .iter()
+        .map(|p| format!("QR-Code:{}\n", p.to_uppercase()))
+        .collect();
+    let mut c = airsign();
+    c.arg("ur-decode");
+    let out = run_with_stdin(c, scanned.as_bytes());
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.stdout, batch);
+    let mut c = airsign();
+    c.arg("ur-decode");
+    let out = run_with_stdin(c, format!("{}\n", kept[1]).as_bytes());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
     // Too few parts are an error, not a partial payload.
     assert!(airsign::render::ur::decode(kept.iter().take(count / 2).copied()).is_err());
     // Deterministic, and the fragment size is adjustable.

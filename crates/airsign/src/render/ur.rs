@@ -124,49 +124,82 @@ pub fn encode(payload: &[u8], fragment_size: usize, parts: Option<usize>) -> Res
 /// Rebuilds the payload from UR parts (in any order, repeats and extra parts welcome; a
 /// blank line is skipped): the receiving side of [`encode`]. Errors when a part is not a
 /// `ur:bytes` UR, when parts disagree, or when they run out before the payload is whole.
-pub fn decode<'a>(parts: impl IntoIterator<Item = &'a str>) -> Result<Vec<u8>> {
-    let mut decoder = ur::Decoder::default();
-    let mut seen = 0usize;
-    for (i, part) in parts.into_iter().enumerate() {
-        let part = part.trim();
-        if part.is_empty() {
-            continue;
+pub fn decode<S: AsRef<str>>(parts: impl IntoIterator<Item = S>) -> Result<Vec<u8>> {
+    let mut r = Receiver::default();
+    for part in parts {
+        if let Some(payload) = r.receive(part.as_ref())? {
+            return Ok(payload);
         }
-        seen += 1;
-        let lower = part.to_ascii_lowercase();
-        if !lower.starts_with("ur:bytes/") {
+    }
+    Err(r.incomplete())
+}
+
+/// Takes UR parts one at a time (as a scanner reads them) until the payload is whole.
+#[derive(Default)]
+pub struct Receiver {
+    decoder: ur::Decoder,
+    seen: usize,
+}
+
+impl std::fmt::Debug for Receiver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Receiver")
+            .field("seen", &self.seen)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Receiver {
+    /// Takes one part (a line; text before `ur:`, such as a scanner's `QR-Code:` prefix,
+    /// is ignored, and a blank line is skipped). Returns the payload once it is whole.
+    pub fn receive(&mut self, line: &str) -> Result<Option<Vec<u8>>> {
+        let line = line.trim();
+        if line.is_empty() {
+            return Ok(None);
+        }
+        self.seen += 1;
+        let n = self.seen;
+        let lower = line.to_ascii_lowercase();
+        let Some(at) = lower.find("ur:bytes/") else {
             return Err(Error::new(
                 ErrorCode::EnvelopeMalformed,
                 None,
-                format!("part {}: expected a ur:bytes/… UR", i + 1),
+                format!("part {n}: expected a ur:bytes/… UR"),
             ));
+        };
+        let part = &lower[at..];
+        if part.matches('/').count() == 1 {
+            let (_, cbor) = ur::decode(part).map_err(|e| ur_error(&format!("part {n}"), &e))?;
+            return cbor_unwrap(&cbor).map(Some);
         }
-        if lower.matches('/').count() == 1 {
-            let (_, cbor) =
-                ur::decode(&lower).map_err(|e| ur_error(&format!("part {}", i + 1), &e))?;
-            return cbor_unwrap(&cbor);
+        self.decoder
+            .receive(part)
+            .map_err(|e| ur_error(&format!("part {n}"), &e))?;
+        if !self.decoder.complete() {
+            return Ok(None);
         }
-        decoder
-            .receive(&lower)
-            .map_err(|e| ur_error(&format!("part {}", i + 1), &e))?;
-        if decoder.complete() {
-            let cbor = decoder
-                .message()
-                .map_err(|e| ur_error("cannot reassemble the UR", &e))?
-                .ok_or_else(|| ur_error("cannot reassemble the UR", &"incomplete"))?;
-            return cbor_unwrap(&cbor);
-        }
+        let cbor = self
+            .decoder
+            .message()
+            .map_err(|e| ur_error("cannot reassemble the UR", &e))?
+            .ok_or_else(|| ur_error("cannot reassemble the UR", &"incomplete"))?;
+        cbor_unwrap(&cbor).map(Some)
     }
-    Err(Error::new(
-        ErrorCode::EnvelopeMalformed,
-        None,
-        format!(
-            "expected enough UR parts to rebuild the payload, saw {seen} ({} of {} fragments \
-             resolved); scan more parts",
-            decoder.resolved_fragment_count().unwrap_or(0),
-            decoder.fragment_count()
-        ),
-    ))
+
+    /// The error for parts that ran out before the payload was whole.
+    pub fn incomplete(&self) -> Error {
+        Error::new(
+            ErrorCode::EnvelopeMalformed,
+            None,
+            format!(
+                "expected enough UR parts to rebuild the payload, saw {} ({} of {} fragments \
+                 resolved); scan more parts",
+                self.seen,
+                self.decoder.resolved_fragment_count().unwrap_or(0),
+                self.decoder.fragment_count()
+            ),
+        )
+    }
 }
 
 #[cfg(test)]
