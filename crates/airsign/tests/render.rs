@@ -458,11 +458,10 @@ fn one_envelope_on_the_terminal_decodes_too() {
     let scale = 4;
     let light = |x: usize, y: usize| -> bool {
         let c = rows[y / 2][x];
-        match (c, y % 2) {
-            ('\u{2588}', _) => true,
-            ('\u{2580}', 0) | ('\u{2584}', 1) => true,
-            _ => false,
-        }
+        matches!(
+            (c, y % 2),
+            ('\u{2588}', _) | ('\u{2580}', 0) | ('\u{2584}', 1)
+        )
     };
     let decoded = decode_grey(w * scale, h * scale, |x, y| {
         if light(x / scale, y / scale) { 255 } else { 0 }
