@@ -285,17 +285,21 @@ fn render_ur(
             // partial set behind.
             let mut pngs = Vec::with_capacity(parts.len());
             for (i, p) in parts.iter().enumerate() {
-                let q = qr::encode(p.as_bytes(), opts.ec_level).map_err(|e| {
-                    Error::new(
-                        e.code(),
-                        None,
-                        format!(
-                            "fragment {}: {}; pass a smaller --fragment-size",
-                            i + 1,
-                            e.message()
-                        ),
-                    )
-                })?;
+                // Upper case in alphanumeric mode, as UR wallets show parts: 45 % more
+                // per code than bytes (every UR decoder reads either case).
+                let upper = p.to_ascii_uppercase();
+                let q = qr::encode_in(upper.as_bytes(), opts.ec_level, qr::Mode::Alphanumeric)
+                    .map_err(|e| {
+                        Error::new(
+                            e.code(),
+                            None,
+                            format!(
+                                "fragment {}: {}; pass a smaller --fragment-size",
+                                i + 1,
+                                e.message()
+                            ),
+                        )
+                    })?;
                 pngs.push(q.png());
             }
             for (i, png) in pngs.iter().enumerate() {

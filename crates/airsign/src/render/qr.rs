@@ -70,8 +70,44 @@ pub const PNG_QUIET: usize = 4;
 /// Light modules around a terminal code.
 const TERMINAL_QUIET: usize = 2;
 
+/// How the data is put in the code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// 8 bits per byte, any bytes: envelope lines, exactly.
+    Byte,
+    /// 5.5 bits per character, `0-9 A-Z $%*+-./:` and space only: upper-case UR parts,
+    /// as animated-QR wallets print them (45 % more per code).
+    Alphanumeric,
+}
+
 /// Encodes `data` as one byte-mode segment in the smallest version that holds it.
 pub fn encode(data: &[u8], ec: EcLevel) -> Result<Qr> {
+    encode_in(data, ec, Mode::Byte)
+}
+
+/// Encodes `data` as one segment of `mode` in the smallest version that holds it.
+pub fn encode_in(data: &[u8], ec: EcLevel, mode: Mode) -> Result<Qr> {
+    if mode == Mode::Alphanumeric
+        && !data
+            .iter()
+            .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase() || b" $%*+-./:".contains(b))
+    {
+        return Err(Error::new(
+            ErrorCode::EnvelopeMalformed,
+            None,
+            "expected only QR alphanumeric characters (0-9, A-Z, space, $%*+-./:)",
+        ));
+    }
+    let max = match mode {
+        Mode::Byte => ec.max_bytes(),
+        // Version 40 holds 4296 / 3391 / 2420 / 1852 alphanumeric characters.
+        Mode::Alphanumeric => match ec {
+            EcLevel::L => 4296,
+            EcLevel::M => 3391,
+            EcLevel::Q => 2420,
+            EcLevel::H => 1852,
+        },
+    };
     let too_long = || {
         Error::new(
             ErrorCode::EnvelopeMalformed,
@@ -79,7 +115,7 @@ pub fn encode(data: &[u8], ec: EcLevel) -> Result<Qr> {
             format!(
                 "expected at most {} bytes for one QR code (version 40, error correction {}), \
                  saw {}; use --format ur for an animated code{}",
-                ec.max_bytes(),
+                max,
                 ec.as_str(),
                 data.len(),
                 if ec == EcLevel::L {
@@ -90,12 +126,16 @@ pub fn encode(data: &[u8], ec: EcLevel) -> Result<Qr> {
             ),
         )
     };
-    if data.len() > ec.max_bytes() {
+    if data.len() > max {
         return Err(too_long());
     }
     for v in 1..=40i16 {
         let mut bits = Bits::new(Version::Normal(v));
-        if bits.push_byte_data(data).is_err() || bits.push_terminator(ec.qr()).is_err() {
+        let pushed = match mode {
+            Mode::Byte => bits.push_byte_data(data),
+            Mode::Alphanumeric => bits.push_alphanumeric_data(data),
+        };
+        if pushed.is_err() || bits.push_terminator(ec.qr()).is_err() {
             continue;
         }
         let code = QrCode::with_bits(bits, ec.qr()).map_err(|e| {
@@ -178,5 +218,14 @@ mod tests {
         assert!(e.message().contains("at most 2331 bytes"), "{e}");
         assert_eq!(encode(&[b'x'; 2953], EcLevel::L).unwrap().version, 40);
         assert!(encode(&[b'x'; 1274], EcLevel::H).is_err());
+        let up = vec![b'A'; 3391];
+        assert_eq!(
+            encode_in(&up, EcLevel::M, Mode::Alphanumeric)
+                .unwrap()
+                .version,
+            40
+        );
+        assert!(encode_in(&[b'A'; 3392], EcLevel::M, Mode::Alphanumeric).is_err());
+        assert!(encode_in(b"ur:bytes", EcLevel::M, Mode::Alphanumeric).is_err());
     }
 }
