@@ -724,3 +724,95 @@ fn render_knows_no_venue() {
     }
     let _ = Path::new("");
 }
+
+/// A small deterministic generator (xorshift64*), so the random envelopes are the same on
+/// every run.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    fn text(&mut self, alphabet: &[char], max: usize) -> String {
+        let n = self.below(max + 1);
+        (0..n)
+            .map(|_| alphabet[self.below(alphabet.len())])
+            .collect()
+    }
+}
+
+#[test]
+fn random_bytes_survive_the_shell_quoting() {
+    // Everything a shell or curl might read specially, and text beyond ASCII.
+    let mut hostile: Vec<char> =
+        "'\"\\$`!*?[]{}~#;&|<>() \t%@=,:/^-+aZ09\u{e9}\u{20ac}\u{1f600}\u{2028}"
+            .chars()
+            .collect();
+    let mut body_chars = hostile.clone();
+    body_chars.extend(['\n', '\r', '\u{1}', '\u{1f}', '\u{7f}']);
+    hostile.retain(|c| *c != '\t');
+    let token: Vec<char> = "abcXYZ019!#$%&'*+-.^_`|~".chars().collect();
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let mut envs = Vec::new();
+    for i in 0..48 {
+        let mut headers = Vec::new();
+        for _ in 0..rng.below(4) {
+            let name = format!("X-{}", rng.text(&token, 8));
+            // No leading or trailing blank: HTTP does not carry them as part of a value.
+            let value = format!("v{}v", rng.text(&hostile, 24));
+            headers.push((name, value));
+        }
+        let body = (rng.below(4) != 0).then(|| rng.text(&body_chars, 64));
+        let method = ["POST", "DELETE", "PUT", "PATCH", "GET"][rng.below(5)];
+        envs.push(Envelope {
+            airsign: 1,
+            venue: "test".into(),
+            action: format!("random-{i}"),
+            transport: airsign_core::Transport::Rest,
+            method: Some(method.into()),
+            url: format!(
+                "https://example.invalid/p/{i}?q={}",
+                rng.text(&token, 6).replace(['#', '%'], "")
+            ),
+            headers: airsign_core::Headers(headers),
+            body,
+            login: None,
+            signer: None,
+            signed: Vec::new(),
+            expires_at: None,
+        });
+    }
+    let (authority, server) = serve(envs.len());
+    let input: String = envs
+        .iter()
+        .map(|e| pointed_at(e, &authority).to_json_line() + "\n")
+        .collect();
+    let out = render(&["--format", "curl"], input.as_bytes());
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("send.sh");
+    std::fs::write(&file, &out.stdout).unwrap();
+    let run = Command::new("sh").arg(&file).output().unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let got = server.join().unwrap();
+    for (e, g) in envs.iter().zip(&got) {
+        assert_exact(&pointed_at(e, &authority), &authority, g, &e.action);
+    }
+}
