@@ -20,7 +20,7 @@ use airsign_core::validate::{Fields, is_canonical_uuid, value_i64, value_u64};
 use airsign_core::verify::{Verdict, VerifyOptions};
 use airsign_core::{Context, Envelope, Error, Headers, Request, Result, Signed, Transport};
 use airsign_keys::eth::{Address, EthSignature};
-use airsign_keys::{Eip191Replay, Eip191Sign, Keyring};
+use airsign_keys::{Eip191Replay, Eip191Sign, Key};
 use serde_json::{Map, Value};
 
 mod fast;
@@ -81,6 +81,15 @@ pub const ACTIONS: &[Action] = &[
     Action::CancelBatchRfqs,
     Action::SetCancelOnDisconnect,
 ];
+
+/// What the keyring and the signing policy need to know of derive: its key scheme, the
+/// request fields a key may pin, and its cancel family (every action is a cancel or `set_cancel_on_disconnect`).
+pub const RULES: airsign_keys::VenueRules = airsign_keys::VenueRules {
+    venue: "derive",
+    scheme: airsign_keys::Scheme::Secp256k1,
+    identity: &["wallet"],
+    cancel_family: airsign_keys::every_action,
+};
 
 /// The JSON type a param must have (v3 OpenAPI, venues/derive.md §4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -409,7 +418,7 @@ pub fn signing_payload(timestamp: u64) -> String {
 }
 
 /// Builds the signed envelope for a Derive request.
-pub fn build(req: &Request, keys: &Keyring, ctx: &Context<'_>) -> Result<Envelope> {
+pub fn build(req: &Request, keys: &Key, ctx: &Context<'_>) -> Result<Envelope> {
     let p = parse(req, ctx)?;
     let signer = keys.secp256k1()?;
     sign(&p, signer)
@@ -616,7 +625,11 @@ mod tests {
     const KEY1: &str = "b46fe82232f5912acec09e955a0b21150fc2e3ccbaf0c1e97aea94c64a8ceac3";
 
     fn run(text: &str) -> Result<Envelope> {
-        let keys = Keyring::new(SecretBytes::new(KEY1.as_bytes().to_vec()));
+        let keys = Key::from_bytes(
+            "key file",
+            airsign_keys::Scheme::Secp256k1,
+            SecretBytes::new(KEY1.as_bytes().to_vec()),
+        );
         Context::fixed(1_700_000_000_000, |ctx| {
             build(&Request::parse(text)?, &keys, ctx)
         })

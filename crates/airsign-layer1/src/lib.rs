@@ -6,7 +6,7 @@
 //! whole credential, so the envelope's `signer` is `null` and `signed` is empty.
 //!
 //! The token comes from the key file (never from the request or argv) through
-//! [`airsign_keys::Keyring::bearer_token`], which checks its shape and, for a JWT, reads
+//! [`airsign_keys::Key::bearer_token`], which checks its shape and, for a JWT, reads
 //! the `exp` claim. **No signature check is possible offline**: the issuer's signing key
 //! is not available here, so a JWT is only *decoded*, never verified; `exp` serves to
 //! refuse a token that is already stale at the request's time (`key.token_expired`) and
@@ -21,7 +21,7 @@
 use airsign_core::validate::{Fields, is_uuid};
 use airsign_core::verify::{Verdict, VerifyOptions};
 use airsign_core::{Context, Envelope, Error, Headers, Request, Result, Transport};
-use airsign_keys::{BearerToken, Keyring};
+use airsign_keys::{BearerToken, Key};
 use serde_json::{Map, Value};
 
 /// The venue name in requests and envelopes.
@@ -29,6 +29,15 @@ pub const VENUE: &str = "layer1";
 
 /// The actions this crate builds.
 pub const ACTIONS: &[&str] = &["cancel_conversion"];
+
+/// What the keyring and the signing policy need to know of layer1: its key scheme, the
+/// request fields a key may pin, and its cancel family (its one action is a cancel).
+pub const RULES: airsign_keys::VenueRules = airsign_keys::VenueRules {
+    venue: "layer1",
+    scheme: airsign_keys::Scheme::Bearer,
+    identity: &[],
+    cancel_family: airsign_keys::every_action,
+};
 
 /// The HTTP method of a cancel.
 pub const METHOD: &str = "DELETE";
@@ -41,7 +50,7 @@ pub const CONVERSIONS_PATH: &str = "/trade/v1/conversions/";
 /// Validates the request first (so a bad request is refused before the key file is
 /// touched), then reads the bearer token from `keys` and refuses it if it is a JWT whose
 /// `exp` is at or before the request's time (`timestamp`, else the clock).
-pub fn build(req: &Request, keys: &Keyring, ctx: &Context<'_>) -> Result<Envelope> {
+pub fn build(req: &Request, keys: &Key, ctx: &Context<'_>) -> Result<Envelope> {
     let cancel = CancelConversion::from_request(req, ctx)?;
     let token = keys.bearer_token()?;
     cancel.authorize(token)
@@ -273,7 +282,11 @@ mod tests {
     }
 
     fn run(req: &str, token: &str, now: u64) -> Result<Envelope> {
-        let keys = Keyring::new(SecretBytes::new(token.as_bytes().to_vec()));
+        let keys = Key::from_bytes(
+            "key file",
+            airsign_keys::Scheme::Bearer,
+            SecretBytes::new(token.as_bytes().to_vec()),
+        );
         Context::fixed(now, |ctx| build(&Request::parse(req)?, &keys, ctx))
     }
 
@@ -383,9 +396,17 @@ mod tests {
         let e = run(&req(""), "", 1_700_000_000_000).unwrap_err();
         assert_eq!(e.code(), ErrorCode::KeyInvalid);
         let e = Context::fixed(1_700_000_000_000, |ctx| {
-            build(&Request::parse(&req("")).unwrap(), &Keyring::empty(), ctx)
+            build(
+                &Request::parse(&req("")).unwrap(),
+                &Key::from_bytes(
+                    "key file",
+                    airsign_keys::Scheme::Hmac,
+                    SecretBytes::new(Vec::new()),
+                ),
+                ctx,
+            )
         })
         .unwrap_err();
-        assert_eq!(e.code(), ErrorCode::KeyMissing);
+        assert_eq!(e.code(), ErrorCode::KeySchemeMismatch);
     }
 }

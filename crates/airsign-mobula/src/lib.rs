@@ -22,7 +22,7 @@ use airsign_core::json::{self, Writer};
 use airsign_core::validate::Fields;
 use airsign_core::verify::{Verdict, VerifyOptions};
 use airsign_core::{Context, Envelope, Error, Headers, Request, Result, Signed, Transport};
-use airsign_keys::{Eip191Replay, Eip191Sign, Keyring};
+use airsign_keys::{Eip191Replay, Eip191Sign, Key};
 use serde_json::{Map, Value};
 
 /// The production host (the docs' code samples).
@@ -67,6 +67,36 @@ pub const ACTIONS: &[Action] = &[
     Action::CreateAccount,
     Action::ExecuteV2,
 ];
+
+/// What the keyring and the signing policy need to know of mobula: its key scheme, the
+/// request fields a key may pin, and its cancel family (`cancel-order`, and `execute-v2` only when its payload is a cancel-order).
+pub const RULES: airsign_keys::VenueRules = airsign_keys::VenueRules {
+    venue: "mobula",
+    scheme: airsign_keys::Scheme::Secp256k1,
+    identity: &[],
+    cancel_family,
+};
+
+/// Whether a request is in Mobula's cancel family, the only requests the default policy
+/// signs: `cancel-order`, and an `execute-v2` whose `params.action` and whose built
+/// payload (`params.payloadStr`) both say `cancel-order`. Every other builder (orders,
+/// withdrawals, deposits, margin, accounts) signs only when the operator allows it.
+pub fn cancel_family(req: &Request) -> bool {
+    match req.action.as_str() {
+        "cancel-order" => true,
+        "execute-v2" => {
+            let says_cancel = |v: Option<&Value>| v.and_then(Value::as_str) == Some("cancel-order");
+            says_cancel(req.params.get("action"))
+                && req
+                    .params
+                    .get("payloadStr")
+                    .and_then(Value::as_str)
+                    .and_then(|p| json::parse_object(p).ok())
+                    .is_some_and(|payload| says_cancel(payload.get("action")))
+        }
+        _ => false,
+    }
+}
 
 impl Action {
     /// The action name as requests (and the execute-v2 `action` field) spell it.
@@ -808,7 +838,7 @@ fn write_js_object(map: &Map<String, Value>, out: &mut String) -> Result<()> {
 }
 
 /// Builds the signed envelope for a Mobula request.
-pub fn build(req: &Request, keys: &Keyring, ctx: &Context<'_>) -> Result<Envelope> {
+pub fn build(req: &Request, keys: &Key, ctx: &Context<'_>) -> Result<Envelope> {
     let p = parse(req, ctx)?;
     let signer = keys.secp256k1()?;
     sign(&p, signer)
@@ -897,7 +927,11 @@ mod tests {
     const KEY1: &str = "b46fe82232f5912acec09e955a0b21150fc2e3ccbaf0c1e97aea94c64a8ceac3";
 
     fn run(text: &str) -> Result<Envelope> {
-        let keys = Keyring::new(SecretBytes::new(KEY1.as_bytes().to_vec()));
+        let keys = Key::from_bytes(
+            "key file",
+            airsign_keys::Scheme::Secp256k1,
+            SecretBytes::new(KEY1.as_bytes().to_vec()),
+        );
         Context::fixed(1_735_686_300_000, |ctx| {
             build(&Request::parse(text)?, &keys, ctx)
         })

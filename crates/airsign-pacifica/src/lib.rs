@@ -21,7 +21,7 @@ use airsign_core::validate::{Fields, is_canonical_uuid, value_u64};
 use airsign_core::verify::{Verdict, VerifyOptions};
 use airsign_core::{Context, Envelope, Error, ErrorCode, Request, Result, Signed, Transport};
 use airsign_keys::{
-    Ed25519Replay, Ed25519Sign, Keyring, base58_32, base58_64, decode_base58_32, decode_base58_64,
+    Ed25519Replay, Ed25519Sign, Key, base58_32, base58_64, decode_base58_32, decode_base58_64,
 };
 use serde_json::{Map, Value};
 
@@ -53,6 +53,15 @@ pub const ACTIONS: &[&str] = &[
     "cancel_order_strategy",
     "batch_orders",
 ];
+
+/// What the keyring and the signing policy need to know of pacifica: its key scheme, the
+/// request fields a key may pin, and its cancel family (every action is a cancel (`batch_orders` carries only cancels)).
+pub const RULES: airsign_keys::VenueRules = airsign_keys::VenueRules {
+    venue: "pacifica",
+    scheme: airsign_keys::Scheme::Ed25519,
+    identity: &["account"],
+    cancel_family: airsign_keys::every_action,
+};
 
 /// One signable Pacifica operation (the `type` in the signed header).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -457,7 +466,7 @@ pub fn offchain_envelope(text: &str) -> Result<Vec<u8>> {
 }
 
 /// Builds the signed envelope for a Pacifica request.
-pub fn build(req: &Request, keys: &Keyring, ctx: &Context<'_>) -> Result<Envelope> {
+pub fn build(req: &Request, keys: &Key, ctx: &Context<'_>) -> Result<Envelope> {
     let p = parse(req, ctx)?;
     let signer = keys.ed25519()?;
     sign(&p, signer, &req.action, ctx)
@@ -801,7 +810,11 @@ mod tests {
     const ADDR1: &str = "vwYrjUyZbzW4ysgdveAQTKngA5XPTr8e6aqs2T4QhSj";
 
     fn run(json: &str) -> Result<Envelope> {
-        let keys = Keyring::new(SecretBytes::new(KEY1.as_bytes().to_vec()));
+        let keys = Key::from_bytes(
+            "key file",
+            airsign_keys::Scheme::Ed25519,
+            SecretBytes::new(KEY1.as_bytes().to_vec()),
+        );
         Context::fixed(1_748_970_123_456, |ctx| {
             build(&Request::parse(json)?, &keys, ctx)
         })

@@ -29,7 +29,7 @@ use airsign_core::verify::{Verdict, VerifyOptions};
 use airsign_core::{
     Context, Envelope, Error, ErrorCode, Headers, Request, Result, Signed, Transport,
 };
-use airsign_keys::{HmacReplay, HmacSign, Keyring};
+use airsign_keys::{HmacReplay, HmacSign, Key, Keyring, Scheme, VenueRules, every_action};
 use serde_json::{Map, Value};
 
 /// The venue name in requests and envelopes.
@@ -37,6 +37,15 @@ pub const VENUE: &str = "ripio";
 
 /// The actions this crate signs.
 pub const ACTIONS: &[&str] = &["cancel_order", "cancel_all_orders"];
+
+/// What the keyring and the signing policy need to know of ripio: its key scheme, the
+/// request fields a key may pin, and its cancel family (both actions are cancels).
+pub const RULES: VenueRules = VenueRules {
+    venue: "ripio",
+    scheme: Scheme::Hmac,
+    identity: &["api_token"],
+    cancel_family: every_action,
+};
 
 /// The venue-specific top-level request fields Ripio takes.
 pub const EXTRA_FIELDS: &[&str] = &["api_token", "http_method", "timestamp_tolerance"];
@@ -62,8 +71,8 @@ pub const MAX_REQUEST_ID_LEN: usize = 128;
 /// Builds the signed envelope for one Ripio request.
 ///
 /// Validates the request first (so a bad request is refused before the key is touched),
-/// then reads the API secret from `keys` ([`Keyring::hmac_secret`]) and signs.
-pub fn build(req: &Request, keys: &Keyring, ctx: &Context<'_>) -> Result<Envelope> {
+/// then reads the API secret from `keys` ([`Key::hmac_secret`]) and signs.
+pub fn build(req: &Request, keys: &Key, ctx: &Context<'_>) -> Result<Envelope> {
     let request = RipioRequest::from_request(req, ctx)?;
     let signer = keys.hmac_secret()?;
     Ok(request.sign(signer))
@@ -829,14 +838,19 @@ pub fn verify(env: &Envelope, keys: &Keyring, opts: &VerifyOptions) -> Result<Ve
         }
     };
     let replay = HmacReplay::new(&tag, field);
+    // The secret is the one signing would have chosen for this request (by its pinned
+    // api_token where the keyring pins one); none, or no single one, leaves the tag
+    // unverifiable rather than failed.
+    let key = Request::from_map(req.clone())
+        .ok()
+        .and_then(|r| keys.select(&r, &RULES).ok());
     let rebuilt = rederive(req, 0, |request, ctx| {
         Ok(RipioRequest::from_request(request, ctx)?.sign(&replay))
     })?;
     let checks = settle(env, &rebuilt, || {
-        let secret = match keys.hmac_secret() {
-            Ok(s) => Some(s),
-            Err(e) if e.code() == ErrorCode::KeyMissing => None,
-            Err(e) => return Err(e),
+        let secret = match key {
+            Some(k) => Some(k.hmac_secret()?),
+            None => None,
         };
         replay.check(secret)
     })?;
@@ -853,8 +867,12 @@ mod tests {
     use super::*;
     use airsign_keys::SecretBytes;
 
-    fn keys(secret: &str) -> Keyring {
-        Keyring::new(SecretBytes::new(secret.as_bytes().to_vec()))
+    fn keys(secret: &str) -> Key {
+        Key::from_bytes(
+            "key file",
+            airsign_keys::Scheme::Hmac,
+            SecretBytes::new(secret.as_bytes().to_vec()),
+        )
     }
 
     fn build_json(json: &str, secret: &str) -> Result<Envelope> {
@@ -1145,9 +1163,17 @@ mod tests {
             ErrorCode::ParamsMissing
         );
         let e = Context::fixed(1_634_567_890_000, |ctx| {
-            build(&Request::parse(ok).unwrap(), &Keyring::empty(), ctx)
+            build(
+                &Request::parse(ok).unwrap(),
+                &Key::from_bytes(
+                    "key file",
+                    airsign_keys::Scheme::Bearer,
+                    SecretBytes::new(Vec::new()),
+                ),
+                ctx,
+            )
         })
         .unwrap_err();
-        assert_eq!(e.code(), ErrorCode::KeyMissing);
+        assert_eq!(e.code(), ErrorCode::KeySchemeMismatch);
     }
 }
