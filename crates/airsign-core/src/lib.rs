@@ -1,7 +1,7 @@
 //! airsign core: what every venue shares.
 //!
-//! - [`Request`]: the user's request (CONTRACT.md §1), parsed strictly from JSON.
-//! - [`Envelope`]: the ready-to-send output (CONTRACT.md §2).
+//! - [`Request`]: the user's request (docs/format.md, "Request"), parsed strictly from JSON.
+//! - [`Envelope`]: the ready-to-send output (docs/format.md, "Envelope").
 //! - [`json`]: strict parsing (duplicate keys refused, numbers kept exact) and the
 //!   Python-compatible compact writer that signed messages are built with.
 //! - [`Error`]: one error type with stable machine codes.

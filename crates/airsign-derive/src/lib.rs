@@ -6,7 +6,7 @@
 //! `X-DeriveSignature` and the body is the method's params object; over WebSocket the same
 //! three values go into a `public/login` frame sent first, and the request is a JSON-RPC
 //! frame `{id, method, params}`. No cancel method carries an EIP-712 action signature
-//! (venues/derive.md §4).
+//! (docs/venues/derive.md, "Signed bytes").
 //!
 //! The signed message covers neither the wallet nor the body, so this crate's checks are
 //! what stands between a typo and the venue: every param is checked against the v3
@@ -64,7 +64,7 @@ pub enum Action {
     SetCancelOnDisconnect,
 }
 
-/// Every action, in CONTRACT.md order.
+/// Every action, in the order docs/venues/derive.md lists them.
 pub const ACTIONS: &[Action] = &[
     Action::Cancel,
     Action::CancelByLabel,
@@ -82,7 +82,7 @@ pub const ACTIONS: &[Action] = &[
     Action::SetCancelOnDisconnect,
 ];
 
-/// The JSON type a param must have (v3 OpenAPI, venues/derive.md §4).
+/// The JSON type a param must have (v3 OpenAPI, docs/venues/derive.md, "Request fields").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Ty {
     /// `integer<int64>`; negative values are refused (no id or nonce is negative).

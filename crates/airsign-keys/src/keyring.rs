@@ -2,7 +2,7 @@
 //!
 //! The CLI reads the key file once and hands the keyring to every request (in `batch`,
 //! thousands); the first request that needs an ed25519 or secp256k1 signer parses it, the
-//! rest reuse it. The file is read the way the venue's scheme says (CONTRACT.md §3).
+//! rest reuse it. The file is read the way the venue's scheme says (docs/format.md, "Key files").
 //!
 //! An encrypted keystore is decrypted only when a secp256k1 venue first asks, and the
 //! password is asked of the [`PasswordSource`] the caller installed — the keyring itself

@@ -1,4 +1,4 @@
-//! airsign venue: Layer1 (BVNK) trade API cancels (`shared/venues/layer1.md`).
+//! airsign venue: Layer1 (BVNK) trade API cancels (`docs/venues/layer1.md`).
 //!
 //! Layer1's one cancel is `DELETE <host>/trade/v1/conversions/{conversionId}`, with no
 //! body, no query and `Authorization: Bearer <access token>`. Nothing is signed: the
@@ -50,7 +50,7 @@ pub fn build(req: &Request, keys: &Keyring, ctx: &Context<'_>) -> Result<Envelop
 /// A Layer1 deployment (`environment`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Environment {
-    /// `https://api.layer1.com` (the default; the host is inferred, layer1.md §1).
+    /// `https://api.layer1.com` (the default; the host is inferred, docs/venues/layer1.md).
     Production,
     /// `https://api.staging.layer1.com` (the host every trade reference page uses).
     Staging,
@@ -173,7 +173,7 @@ impl CancelConversion {
             transport: Transport::Rest,
             method: Some(METHOD.to_owned()),
             url: self.url(),
-            // No body, so no Content-Type (layer1.md §6).
+            // No body, so no Content-Type (docs/venues/layer1.md, "Envelope").
             headers: Headers(vec![(
                 "Authorization".to_owned(),
                 token.authorization_value(),

@@ -9,7 +9,7 @@
 //!
 //! The build signature does not cover the body, so nothing but this crate's checks keeps
 //! a wrong `orderIndex` from riding on a valid signature: every field is checked against
-//! venues/mobula.md §4 and §7 before anything is signed (`orderIndex` and `positionId` are
+//! docs/venues/mobula.md ("Request fields") before anything is signed (`orderIndex` and `positionId` are
 //! ASCII digits only, tested byte by byte — never a Unicode-aware digit class). The body
 //! is written in the canonical key order of the docs' OpenAPI samples, compact, UTF-8, with
 //! numbers as JavaScript prints them ([`jsnum`]). This crate does no I/O and never sees
@@ -29,7 +29,7 @@ use serde_json::{Map, Value};
 pub const PRODUCTION_BASE: &str = "https://api.mobula.io";
 /// The host of the docs' generated "try it" requests.
 pub const DEMO_BASE: &str = "https://demo-api.mobula.io";
-/// The server accepts a build signature this long after its timestamp (30 s, [doc]).
+/// The server accepts a build signature this long after its timestamp (30 s, as the docs say).
 pub const VALIDITY_MS: u64 = 30_000;
 
 /// The Mobula actions airsign builds.
@@ -98,7 +98,7 @@ impl Action {
     }
 
     /// The body fields after `timestamp`/`signature`, in the canonical order
-    /// (venues/mobula.md §4.3); for execute-v2 the whole body order.
+    /// (docs/venues/mobula.md, "Body"); for execute-v2 the whole body order.
     const fn fields(self) -> &'static [&'static str] {
         match self {
             Self::CancelOrder => &["dex", "chainId", "orderIndex", "marketId", "orderType"],
@@ -182,7 +182,7 @@ pub struct MobulaRequest {
     pub payload_str: Option<String>,
 }
 
-/// Parses and checks a Mobula request (all rules of venues/mobula.md §4 and §7).
+/// Parses and checks a Mobula request (every rule of docs/venues/mobula.md, "Request fields").
 pub fn parse(req: &Request, ctx: &Context<'_>) -> Result<MobulaRequest> {
     req.allow_extra(&[])?;
     let action = Action::from_name(&req.action).ok_or_else(|| {
