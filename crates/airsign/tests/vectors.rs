@@ -11,7 +11,7 @@
 //! copies), and its error text must not contain the case's key. Every must-fail case
 //! needs a row there, and every row must match a case.
 //!
-//! Reconciliation rule (documented in the README): in a must-fail case, a field the
+//! Reconciliation rule (documented in docs/deviations.md): in a must-fail case, a field the
 //! case's `input` names but its `request` lacks (`account`) is carried into the request.
 //! This exists for `pacifica/err-co-bad-account`, whose generator dropped the bad
 //! `account` from `request`; on the valid cases `request` is used exactly as given.
