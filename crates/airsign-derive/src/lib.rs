@@ -13,6 +13,34 @@
 //! OpenAPI type of its method (int64 vs uint64 ids, UUIDs, booleans), unknown params are
 //! refused, and the params object is then sent exactly as given, explicit `null`s
 //! included. This crate does no I/O and never sees key bytes.
+//!
+//! # Example
+//!
+//! Sign a cancel with a public test key (SHA-256 of `vector-key-1`; never fund it), clock
+//! and ids pinned:
+//!
+//! ```
+//! use airsign_core::{Context, Request};
+//! use airsign_keys::{Keyring, SecretBytes};
+//!
+//! let key = "b46fe82232f5912acec09e955a0b21150fc2e3ccbaf0c1e97aea94c64a8ceac3";
+//! let keys = Keyring::new(SecretBytes::new(key.as_bytes().to_vec()));
+//! let req = Request::parse(
+//!     r#"{"venue":"derive","action":"cancel","timestamp":1700000000000,"params":{
+//!         "instrument_name":"ETH-PERP","order_id":"3d0958f3-2ec2-4502-974c-65c64cc9ac88",
+//!         "subaccount_id":12345}}"#,
+//! )?;
+//! let env = Context::fixed(1_700_000_000_000, |ctx| airsign_derive::build(&req, &keys, ctx))?;
+//! assert_eq!(env.url, "https://api.derive.xyz/v3/private/cancel");
+//! assert_eq!(env.headers.get("X-DeriveWallet"), Some("0xAeCd5D1257167020ED09CA8F0F94cbCdC68CBC81"));
+//! // Only the timestamp is signed (EIP-191), so this is the reference vectors' signature.
+//! assert_eq!(env.signed[0].message.as_deref(), Some("1700000000000"));
+//! assert_eq!(env.headers.get("X-DeriveSignature"), Some(concat!(
+//!     "0x9560ac7763eb124c1b513874f622d703e085384850206bbb75e88420db135fdc",
+//!     "400e05193f48820b48e89330e0c0fd5438fd450e7bd6206c3e2e85af9f6f95381b"
+//! )));
+//! # Ok::<(), airsign_core::Error>(())
+//! ```
 #![forbid(unsafe_code)]
 
 use airsign_core::json::{self, Writer};

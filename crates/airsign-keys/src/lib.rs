@@ -14,6 +14,28 @@
 //! Venue code signs through the [`Ed25519Sign`], [`Eip191Sign`] and [`HmacSign`] traits;
 //! `airsign verify` implements them with replay signers ([`Ed25519Replay`], …) that hand
 //! back an envelope's signatures and then check them over the bytes the venue derived.
+//!
+//! # Example
+//!
+//! One key file's contents, read as the scheme the venue asks for (here a public test
+//! seed, SHA-256 of `vector-key-1`; never fund it):
+//!
+//! ```
+//! use airsign_keys::{Keyring, SecretBytes};
+//!
+//! let seed = "b46fe82232f5912acec09e955a0b21150fc2e3ccbaf0c1e97aea94c64a8ceac3\n";
+//! let keys = Keyring::new(SecretBytes::new(seed.as_bytes().to_vec()));
+//! let ed = keys.ed25519()?;
+//! assert_eq!(ed.address(), "vwYrjUyZbzW4ysgdveAQTKngA5XPTr8e6aqs2T4QhSj");
+//! let eth = keys.secp256k1()?;
+//! assert_eq!(eth.checksum_address(), "0xAeCd5D1257167020ED09CA8F0F94cbCdC68CBC81");
+//! // Debug output never shows key bytes.
+//! assert!(!format!("{keys:?}").contains("b46fe822"));
+//! // No key at all: every signer request fails with key.missing.
+//! let e = Keyring::empty().ed25519().unwrap_err();
+//! assert_eq!(e.code().as_str(), "key.missing");
+//! # Ok::<(), airsign_core::Error>(())
+//! ```
 #![forbid(unsafe_code)]
 
 mod bearer;

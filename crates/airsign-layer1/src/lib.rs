@@ -16,6 +16,31 @@
 //! Flow: [`CancelConversion::from_request`] validates the request into typed values,
 //! [`CancelConversion::url`] is the pure, key-free request line, [`CancelConversion::authorize`]
 //! adds the token. This crate does no I/O.
+//!
+//! # Example
+//!
+//! Build a cancel with an opaque test token (the key file's text):
+//!
+//! ```
+//! use airsign_core::{Context, Request};
+//! use airsign_keys::{Keyring, SecretBytes};
+//!
+//! let keys = Keyring::new(SecretBytes::new(b"test-token-not-a-jwt\n".to_vec()));
+//! let req = Request::parse(
+//!     r#"{"venue":"layer1","action":"cancel_conversion",
+//!         "params":{"conversion_id":"0f8c3e5a-1b2d-4c6e-9f01-23456789abcd"}}"#,
+//! )?;
+//! let env = Context::fixed(1_748_970_123_456, |ctx| airsign_layer1::build(&req, &keys, ctx))?;
+//! assert_eq!(env.method.as_deref(), Some("DELETE"));
+//! assert_eq!(
+//!     env.url,
+//!     "https://api.layer1.com/trade/v1/conversions/0f8c3e5a-1b2d-4c6e-9f01-23456789abcd"
+//! );
+//! assert_eq!(env.headers.get("Authorization"), Some("Bearer test-token-not-a-jwt"));
+//! // A bearer token signs nothing.
+//! assert!(env.signer.is_none() && env.signed.is_empty() && env.body.is_none());
+//! # Ok::<(), airsign_core::Error>(())
+//! ```
 #![forbid(unsafe_code)]
 
 use airsign_core::validate::{Fields, is_uuid};

@@ -14,6 +14,35 @@
 //! is written in the canonical key order of the docs' OpenAPI samples, compact, UTF-8, with
 //! numbers as JavaScript prints them ([`jsnum`]). This crate does no I/O and never sees
 //! key bytes.
+//!
+//! # Example
+//!
+//! Sign a Lighter cancel with a public test key (SHA-256 of `vector-key-1`; never fund it):
+//!
+//! ```
+//! use airsign_core::{Context, Request};
+//! use airsign_keys::{Keyring, SecretBytes};
+//!
+//! let key = "b46fe82232f5912acec09e955a0b21150fc2e3ccbaf0c1e97aea94c64a8ceac3";
+//! let keys = Keyring::new(SecretBytes::new(key.as_bytes().to_vec()));
+//! let req = Request::parse(
+//!     r#"{"venue":"mobula","action":"cancel-order","timestamp":1735686300000,"params":{
+//!         "dex":"lighter","chainId":"lighter:301","orderIndex":"42","marketId":"lighter-btc-usd"}}"#,
+//! )?;
+//! let env = Context::fixed(1_735_686_300_000, |ctx| airsign_mobula::build(&req, &keys, ctx))?;
+//! assert_eq!(env.url, "https://api.mobula.io/api/2/perp/payloads/cancel-order");
+//! assert_eq!(
+//!     env.signed[0].message.as_deref(),
+//!     Some("api/2/perp/payloads/cancel-order-1735686300000")
+//! );
+//! let sig = &env.signed[0].signature;
+//! assert!(sig.starts_with("0xcfa33c30a55293957bbf98dcef924aa6423ca87c"));
+//! let body = format!(
+//!     r#"{{"timestamp":1735686300000,"signature":"{sig}","dex":"lighter","chainId":"lighter:301","orderIndex":"42","marketId":"lighter-btc-usd"}}"#
+//! );
+//! assert_eq!(env.body.as_deref(), Some(body.as_str()));
+//! # Ok::<(), airsign_core::Error>(())
+//! ```
 #![forbid(unsafe_code)]
 
 pub mod jsnum;

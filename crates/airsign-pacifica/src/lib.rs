@@ -14,6 +14,34 @@
 //! "hardware"` signs the Solana off-chain message v0 envelope around the same text.
 //!
 //! This crate does no I/O and never sees key bytes: it asks the keyring for a signer.
+//!
+//! # Example
+//!
+//! Sign a cancel with a public test key (seed = SHA-256 of `vector-key-1`; never fund it),
+//! with the clock and ids pinned so the bytes are reproducible:
+//!
+//! ```
+//! use airsign_core::{Context, Request};
+//! use airsign_keys::{Keyring, SecretBytes};
+//!
+//! let seed = "b46fe82232f5912acec09e955a0b21150fc2e3ccbaf0c1e97aea94c64a8ceac3";
+//! let keys = Keyring::new(SecretBytes::new(seed.as_bytes().to_vec()));
+//! let req = Request::parse(
+//!     r#"{"venue":"pacifica","action":"cancel_order","timestamp":1748970123456,
+//!         "expiry_window":5000,"params":{"symbol":"BTC","order_id":42069}}"#,
+//! )?;
+//! let env = Context::fixed(1_748_970_123_456, |ctx| airsign_pacifica::build(&req, &keys, ctx))?;
+//! assert_eq!(env.url, "https://api.pacifica.fi/api/v1/orders/cancel");
+//! assert_eq!(env.signer.as_deref(), Some("vwYrjUyZbzW4ysgdveAQTKngA5XPTr8e6aqs2T4QhSj"));
+//! assert_eq!(
+//!     env.signed[0].message.as_deref(),
+//!     Some(r#"{"data":{"order_id":42069,"symbol":"BTC"},"expiry_window":5000,"timestamp":1748970123456,"type":"cancel_order"}"#)
+//! );
+//! // The reference vector `co-oid-basic`.
+//! assert_eq!(env.signed[0].signature, "5nGd1ZpAyuVFbSE3WX4NxE9zdGWL9mPDTvwjW1fptaKK8LtSfsSJrjb8icaEe4dD5FfAw7Bv6CdKpUxa9oaqi9BY");
+//! assert_eq!(env.expires_at, Some(1_748_970_128_456));
+//! # Ok::<(), airsign_core::Error>(())
+//! ```
 #![forbid(unsafe_code)]
 
 use airsign_core::json::{Writer, push_u64};

@@ -21,6 +21,32 @@
 //! [`RipioRequest::signing_payload`] builds the message (pure, key-free, golden-tested),
 //! [`RipioRequest::sign`] signs it and assembles the envelope. This crate does no I/O and
 //! never sees the secret: it hands the message to [`airsign_keys::HmacSigner`].
+//!
+//! # Example
+//!
+//! Sign a REST cancel with a test secret (the key file's text is the HMAC key):
+//!
+//! ```
+//! use airsign_core::{Context, Request};
+//! use airsign_keys::{Keyring, SecretBytes};
+//!
+//! let keys = Keyring::new(SecretBytes::new(b"vector-secret-1\n".to_vec()));
+//! let req = Request::parse(
+//!     r#"{"venue":"ripio","action":"cancel_order","timestamp":1634567890000,
+//!         "api_token":"your-api-token","params":{"id":"7155ED34-9EC4-4733-8B32-1E4319CB662F"}}"#,
+//! )?;
+//! let env = Context::fixed(1_634_567_890_000, |ctx| airsign_ripio::build(&req, &keys, ctx))?;
+//! assert_eq!(env.method.as_deref(), Some("DELETE"));
+//! assert_eq!(env.url, "https://api.ripio.com/trade/orders");
+//! assert_eq!(env.body.as_deref(), Some(r#"{"id":"7155ED34-9EC4-4733-8B32-1E4319CB662F"}"#));
+//! assert_eq!(
+//!     env.signed[0].message.as_deref(),
+//!     Some(r#"1634567890000DELETE/trade/orders{"id":"7155ED34-9EC4-4733-8B32-1E4319CB662F"}"#)
+//! );
+//! assert_eq!(env.headers.get("signature"), Some("nBDqqNIfvBOUbNzXXPkBrn/pbrjz8U3N4TPtXqk00AE="));
+//! assert_eq!(env.headers.get("Authorization"), Some("your-api-token"));
+//! # Ok::<(), airsign_core::Error>(())
+//! ```
 #![forbid(unsafe_code)]
 
 use airsign_core::json::Writer;
