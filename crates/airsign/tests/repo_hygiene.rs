@@ -171,7 +171,9 @@ const REQUEST_FIELDS: &[&str] = &[
 fn readme_and_format_name_every_request_field() {
     let root = root();
     let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
-    let start = readme.find("## Requests").expect("README has a Requests section");
+    let start = readme
+        .find("## Requests")
+        .expect("README has a Requests section");
     let end = readme[start..]
         .find("\n## ")
         .map_or(readme.len(), |i| start + i);
