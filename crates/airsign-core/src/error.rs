@@ -96,7 +96,7 @@ impl ErrorCode {
         }
     }
 
-    /// The process exit code this error leads to (CONTRACT.md §3): 3 for I/O, else 1.
+    /// The process exit code this error leads to (docs/format.md, "Exit codes"): 3 for I/O, else 1.
     pub const fn exit_code(self) -> i32 {
         match self {
             Self::Io => 3,

@@ -1,4 +1,4 @@
-//! The request (CONTRACT.md §1): one JSON object naming a venue, an action and its
+//! The request (docs/format.md, "Request"): one JSON object naming a venue, an action and its
 //! parameters.
 //!
 //! Core checks what every venue shares — the field set, `transport`, `timestamp`,
@@ -44,7 +44,7 @@ const COMMON: &[&str] = &[
     "key",
 ];
 
-/// Top-level fields that belong to one venue (CONTRACT.md §1); the venue refuses the
+/// Top-level fields that belong to one venue (docs/format.md, "Request"); the venue refuses the
 /// ones that are not its own.
 const VENUE_SPECIFIC: &[&str] = &[
     "expiry_window",

@@ -18,6 +18,42 @@
 //! Venue code signs through the [`Ed25519Sign`], [`Eip191Sign`] and [`HmacSign`] traits;
 //! `airsign verify` implements them with replay signers ([`Ed25519Replay`], …) that hand
 //! back an envelope's signatures and then check them over the bytes the venue derived.
+//!
+//! # Example
+//!
+//! One key file's contents (here a public test seed, SHA-256 of `vector-key-1`; never fund
+//! it), read as the one scheme the operator gave it, and a request for a venue of another
+//! scheme refused:
+//!
+//! ```
+//! use airsign_core::Request;
+//! use airsign_keys::{Key, Keyring, Policy, Scheme, SecretBytes, VenueRules, every_action};
+//!
+//! let seed = "b46fe82232f5912acec09e955a0b21150fc2e3ccbaf0c1e97aea94c64a8ceac3\n";
+//! // 64 hex digits could be an ed25519 seed or a secp256k1 key: the operator says which.
+//! let scheme = Scheme::resolve(seed.as_bytes(), Some(Scheme::Ed25519), "key file", "--scheme")?;
+//! let key = Key::from_bytes("key file", scheme, SecretBytes::new(seed.as_bytes().to_vec()));
+//! assert_eq!(key.ed25519()?.address(), "vwYrjUyZbzW4ysgdveAQTKngA5XPTr8e6aqs2T4QhSj");
+//! // The same bytes never serve as a secp256k1 key or a bearer token.
+//! assert_eq!(key.bearer_token().unwrap_err().code().as_str(), "key.scheme_mismatch");
+//! // Debug output never shows key bytes.
+//! assert!(!format!("{key:?}").contains("b46fe822"));
+//!
+//! // The keyring chooses the key and checks the policy before anything is built.
+//! let keys = Keyring::single(key, Policy::new());
+//! const LAYER1: VenueRules = VenueRules {
+//!     venue: "layer1",
+//!     scheme: Scheme::Bearer,
+//!     identity: &[],
+//!     cancel_family: every_action,
+//! };
+//! let req = Request::parse(
+//!     r#"{"venue":"layer1","action":"cancel_conversion","base_url":"https://attacker.example"}"#,
+//! )?;
+//! let e = keys.authorize(&req, &LAYER1, 0).unwrap_err();
+//! assert_eq!(e.code().as_str(), "policy.denied");
+//! # Ok::<(), airsign_core::Error>(())
+//! ```
 #![forbid(unsafe_code)]
 
 mod bearer;

@@ -1,4 +1,4 @@
-//! airsign venue: Layer1 (BVNK) trade API cancels (`shared/venues/layer1.md`).
+//! airsign venue: Layer1 (BVNK) trade API cancels (`docs/venues/layer1.md`).
 //!
 //! Layer1's one cancel is `DELETE <host>/trade/v1/conversions/{conversionId}`, with no
 //! body, no query and `Authorization: Bearer <access token>`. Nothing is signed: the
@@ -16,6 +16,31 @@
 //! Flow: [`CancelConversion::from_request`] validates the request into typed values,
 //! [`CancelConversion::url`] is the pure, key-free request line, [`CancelConversion::authorize`]
 //! adds the token. This crate does no I/O.
+//!
+//! # Example
+//!
+//! Build a cancel with an opaque test token (the key file's text):
+//!
+//! ```
+//! use airsign_core::{Context, Request};
+//! use airsign_keys::{Key, Scheme, SecretBytes};
+//!
+//! let keys = Key::from_bytes("key file", Scheme::Bearer, SecretBytes::new(b"test-token-not-a-jwt\n".to_vec()));
+//! let req = Request::parse(
+//!     r#"{"venue":"layer1","action":"cancel_conversion",
+//!         "params":{"conversion_id":"0f8c3e5a-1b2d-4c6e-9f01-23456789abcd"}}"#,
+//! )?;
+//! let env = Context::fixed(1_748_970_123_456, |ctx| airsign_layer1::build(&req, &keys, ctx))?;
+//! assert_eq!(env.method.as_deref(), Some("DELETE"));
+//! assert_eq!(
+//!     env.url,
+//!     "https://api.layer1.com/trade/v1/conversions/0f8c3e5a-1b2d-4c6e-9f01-23456789abcd"
+//! );
+//! assert_eq!(env.headers.get("Authorization"), Some("Bearer test-token-not-a-jwt"));
+//! // A bearer token signs nothing.
+//! assert!(env.signer.is_none() && env.signed.is_empty() && env.body.is_none());
+//! # Ok::<(), airsign_core::Error>(())
+//! ```
 #![forbid(unsafe_code)]
 
 use airsign_core::validate::{Fields, is_uuid};
@@ -59,7 +84,7 @@ pub fn build(req: &Request, keys: &Key, ctx: &Context<'_>) -> Result<Envelope> {
 /// A Layer1 deployment (`environment`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Environment {
-    /// `https://api.layer1.com` (the default; the host is inferred, layer1.md §1).
+    /// `https://api.layer1.com` (the default; the host is inferred, docs/venues/layer1.md).
     Production,
     /// `https://api.staging.layer1.com` (the host every trade reference page uses).
     Staging,
@@ -182,7 +207,7 @@ impl CancelConversion {
             transport: Transport::Rest,
             method: Some(METHOD.to_owned()),
             url: self.url(),
-            // No body, so no Content-Type (layer1.md §6).
+            // No body, so no Content-Type (docs/venues/layer1.md, "Envelope").
             headers: Headers(vec![(
                 "Authorization".to_owned(),
                 token.authorization_value(),

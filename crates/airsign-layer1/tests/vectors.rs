@@ -1,5 +1,5 @@
-//! Layer1 reference vectors (`vectors/layer1.jsonl`, an unchanged copy of
-//! `shared/vectors/layer1.jsonl`), run through this crate directly. The workspace harness
+//! Layer1 reference vectors (`vectors/layer1.jsonl`, the reference set, never
+//! edited), run through this crate directly. The workspace harness
 //! runs the same file through the CLI's code path; this one also pins that the token appears in the Authorization header
 //! and nowhere else in the envelope.
 

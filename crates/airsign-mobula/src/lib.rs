@@ -9,11 +9,40 @@
 //!
 //! The build signature does not cover the body, so nothing but this crate's checks keeps
 //! a wrong `orderIndex` from riding on a valid signature: every field is checked against
-//! venues/mobula.md §4 and §7 before anything is signed (`orderIndex` and `positionId` are
+//! docs/venues/mobula.md ("Request fields") before anything is signed (`orderIndex` and `positionId` are
 //! ASCII digits only, tested byte by byte — never a Unicode-aware digit class). The body
 //! is written in the canonical key order of the docs' OpenAPI samples, compact, UTF-8, with
 //! numbers as JavaScript prints them ([`jsnum`]). This crate does no I/O and never sees
 //! key bytes.
+//!
+//! # Example
+//!
+//! Sign a Lighter cancel with a public test key (SHA-256 of `vector-key-1`; never fund it):
+//!
+//! ```
+//! use airsign_core::{Context, Request};
+//! use airsign_keys::{Key, Scheme, SecretBytes};
+//!
+//! let key = "b46fe82232f5912acec09e955a0b21150fc2e3ccbaf0c1e97aea94c64a8ceac3";
+//! let keys = Key::from_bytes("key file", Scheme::Secp256k1, SecretBytes::new(key.as_bytes().to_vec()));
+//! let req = Request::parse(
+//!     r#"{"venue":"mobula","action":"cancel-order","timestamp":1735686300000,"params":{
+//!         "dex":"lighter","chainId":"lighter:301","orderIndex":"42","marketId":"lighter-btc-usd"}}"#,
+//! )?;
+//! let env = Context::fixed(1_735_686_300_000, |ctx| airsign_mobula::build(&req, &keys, ctx))?;
+//! assert_eq!(env.url, "https://api.mobula.io/api/2/perp/payloads/cancel-order");
+//! assert_eq!(
+//!     env.signed[0].message.as_deref(),
+//!     Some("api/2/perp/payloads/cancel-order-1735686300000")
+//! );
+//! let sig = &env.signed[0].signature;
+//! assert!(sig.starts_with("0xcfa33c30a55293957bbf98dcef924aa6423ca87c"));
+//! let body = format!(
+//!     r#"{{"timestamp":1735686300000,"signature":"{sig}","dex":"lighter","chainId":"lighter:301","orderIndex":"42","marketId":"lighter-btc-usd"}}"#
+//! );
+//! assert_eq!(env.body.as_deref(), Some(body.as_str()));
+//! # Ok::<(), airsign_core::Error>(())
+//! ```
 #![forbid(unsafe_code)]
 
 pub mod jsnum;
@@ -29,7 +58,7 @@ use serde_json::{Map, Value};
 pub const PRODUCTION_BASE: &str = "https://api.mobula.io";
 /// The host of the docs' generated "try it" requests.
 pub const DEMO_BASE: &str = "https://demo-api.mobula.io";
-/// The server accepts a build signature this long after its timestamp (30 s, [doc]).
+/// The server accepts a build signature this long after its timestamp (30 s, as the docs say).
 pub const VALIDITY_MS: u64 = 30_000;
 
 /// The Mobula actions airsign builds.
@@ -128,7 +157,7 @@ impl Action {
     }
 
     /// The body fields after `timestamp`/`signature`, in the canonical order
-    /// (venues/mobula.md §4.3); for execute-v2 the whole body order.
+    /// (docs/venues/mobula.md, "Body"); for execute-v2 the whole body order.
     const fn fields(self) -> &'static [&'static str] {
         match self {
             Self::CancelOrder => &["dex", "chainId", "orderIndex", "marketId", "orderType"],
@@ -212,7 +241,7 @@ pub struct MobulaRequest {
     pub payload_str: Option<String>,
 }
 
-/// Parses and checks a Mobula request (all rules of venues/mobula.md §4 and §7).
+/// Parses and checks a Mobula request (every rule of docs/venues/mobula.md, "Request fields").
 pub fn parse(req: &Request, ctx: &Context<'_>) -> Result<MobulaRequest> {
     req.allow_extra(&[])?;
     let action = Action::from_name(&req.action).ok_or_else(|| {

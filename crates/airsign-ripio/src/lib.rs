@@ -1,4 +1,4 @@
-//! airsign venue: Ripio Trade cancels (`shared/venues/ripio.md`).
+//! airsign venue: Ripio Trade cancels (`docs/venues/ripio.md`).
 //!
 //! Ripio authenticates with an API token (sent as is: the identity) and an API secret
 //! (the HMAC key, never sent). Every request is signed with
@@ -21,6 +21,32 @@
 //! [`RipioRequest::signing_payload`] builds the message (pure, key-free, golden-tested),
 //! [`RipioRequest::sign`] signs it and assembles the envelope. This crate does no I/O and
 //! never sees the secret: it hands the message to [`airsign_keys::HmacSigner`].
+//!
+//! # Example
+//!
+//! Sign a REST cancel with a test secret (the key file's text is the HMAC key):
+//!
+//! ```
+//! use airsign_core::{Context, Request};
+//! use airsign_keys::{Key, Scheme, SecretBytes};
+//!
+//! let keys = Key::from_bytes("key file", Scheme::Hmac, SecretBytes::new(b"vector-secret-1\n".to_vec()));
+//! let req = Request::parse(
+//!     r#"{"venue":"ripio","action":"cancel_order","timestamp":1634567890000,
+//!         "api_token":"your-api-token","params":{"id":"7155ED34-9EC4-4733-8B32-1E4319CB662F"}}"#,
+//! )?;
+//! let env = Context::fixed(1_634_567_890_000, |ctx| airsign_ripio::build(&req, &keys, ctx))?;
+//! assert_eq!(env.method.as_deref(), Some("DELETE"));
+//! assert_eq!(env.url, "https://api.ripio.com/trade/orders");
+//! assert_eq!(env.body.as_deref(), Some(r#"{"id":"7155ED34-9EC4-4733-8B32-1E4319CB662F"}"#));
+//! assert_eq!(
+//!     env.signed[0].message.as_deref(),
+//!     Some(r#"1634567890000DELETE/trade/orders{"id":"7155ED34-9EC4-4733-8B32-1E4319CB662F"}"#)
+//! );
+//! assert_eq!(env.headers.get("signature"), Some("nBDqqNIfvBOUbNzXXPkBrn/pbrjz8U3N4TPtXqk00AE="));
+//! assert_eq!(env.headers.get("Authorization"), Some("your-api-token"));
+//! # Ok::<(), airsign_core::Error>(())
+//! ```
 #![forbid(unsafe_code)]
 
 use airsign_core::json::Writer;
@@ -56,13 +82,13 @@ pub const SCHEME: &str = "hmac-sha256";
 /// The WebSocket JSON-RPC-like method of a cancel.
 pub const WS_METHOD: &str = "order.cancel";
 
-/// Largest `timestamp-tolerance` Ripio accepts, in ms (ripio.md §2.3).
+/// Largest `timestamp-tolerance` Ripio accepts, in ms (docs/venues/ripio.md, "Signed bytes").
 pub const MAX_TIMESTAMP_TOLERANCE_MS: u64 = 60_000;
 
 /// The validity window Ripio applies after `timestamp` when no tolerance is sent, in ms.
 pub const DEFAULT_TIMESTAMP_TOLERANCE_MS: u64 = 5_000;
 
-/// Longest `external_id` accepted (toolkit policy, ripio.md §4.3).
+/// Longest `external_id` accepted (toolkit policy, docs/venues/ripio.md, "Conservative choices").
 pub const MAX_EXTERNAL_ID_LEN: usize = 64;
 
 /// Longest WebSocket request id accepted (toolkit policy).
@@ -421,7 +447,7 @@ pub enum Call {
 }
 
 /// JavaScript `JSON.stringify` compatible output: request key order, compact, non-ASCII
-/// kept (ripio.md §2.1). The accepted identifiers are ASCII without quotes or backslashes,
+/// kept (docs/venues/ripio.md, "Signed bytes"). The accepted identifiers are ASCII without quotes or backslashes,
 /// so every common serializer produces the same bytes for them (pitfall P3).
 const JS: Writer = Writer {
     sort_keys: false,
@@ -598,7 +624,7 @@ impl RipioRequest {
                     r.timestamp.checked_add(window),
                 )
             }
-            // No validity window is documented for ws (ripio.md §2.3 only infers the REST
+            // No validity window is documented for ws (docs/venues/ripio.md: only the REST
             // default), so the envelope does not claim one.
             Call::Ws(w) => (
                 Transport::Ws,
@@ -734,7 +760,7 @@ fn rest_only(field: &str) -> Error {
     )
 }
 
-/// Toolkit policy (ripio.md §4.3): 1–64 of `[A-Za-z0-9._:-]`, a set every JSON serializer
+/// Toolkit policy (docs/venues/ripio.md, "Conservative choices"): 1–64 of `[A-Za-z0-9._:-]`, a set every JSON serializer
 /// writes the same way.
 fn is_external_id(s: &str) -> bool {
     (1..=MAX_EXTERNAL_ID_LEN).contains(&s.len())

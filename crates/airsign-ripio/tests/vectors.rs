@@ -1,5 +1,5 @@
 //! Ripio reference vectors (`vectors/ripio.jsonl`, an unchanged copy of
-//! `shared/vectors/ripio.jsonl`: independent Python `hmac`, re-checked with Node and
+//! the published reference vectors: independent Python `hmac`, re-checked with Node and
 //! openssl), run through this crate directly.
 //!
 //! The workspace harness (`crates/airsign/tests/vectors.rs`) runs the same file through the

@@ -237,7 +237,7 @@ fn run(cli: Cli) -> u8 {
             match sign_request(&text, &keyring, &ctx) {
                 Ok(env) => {
                     let mut out = io::stdout().lock();
-                    // A closed stdout is not an error (CONTRACT.md §3).
+                    // A closed stdout is not an error (docs/format.md, "Exit codes").
                     let _ = writeln!(out, "{}", env.to_json_line()).and_then(|()| out.flush());
                     0
                 }
@@ -385,7 +385,7 @@ fn verify_input(
             Outcome::Unverifiable => 1,
             Outcome::Failed => 2,
         }] += 1;
-        // A closed stdout is not an error (CONTRACT.md §3): stop quietly.
+        // A closed stdout is not an error (docs/format.md, "Exit codes"): stop quietly.
         writeln!(out, "{line}").and_then(|()| out.flush()).is_ok()
     };
     let mut buf = Vec::new();

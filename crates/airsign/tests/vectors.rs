@@ -309,7 +309,7 @@ fn check_valid(case: &Case, env: &Envelope) -> Vec<String> {
             .iter()
             .map(|(k, v)| (k.clone(), v.as_str().unwrap_or("<non-string>").to_owned()))
             .collect();
-        // Envelope headers are in sending order (CONTRACT.md §2) and a vector's object
+        // Envelope headers are in sending order (docs/format.md, "Envelope") and a vector's object
         // keeps its order, so names, values and order must all match.
         if want != env.headers.0 {
             fail("headers (names, values, order)", &want, &env.headers.0);
