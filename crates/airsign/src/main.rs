@@ -9,7 +9,9 @@ use airsign::{BatchOptions, Outcome, run_batch, sign_request, verify_line};
 use airsign_core::verify::VerifyOptions;
 use airsign_core::{Context, Error, ErrorCode, RandomIds, SystemClock};
 use airsign_keys::{FilePolicy, KeyFile, Keyring, prompt_on_tty, read_password_file};
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+
+mod cli_docs;
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -82,6 +84,18 @@ enum Command {
         /// The key's signature scheme.
         #[arg(long, value_enum)]
         scheme: Scheme,
+    },
+    /// Print the manual page (roff) on stdout, generated from the same definitions as --help.
+    #[command(after_help = "Example:\n  airsign man > airsign.1 && man ./airsign.1")]
+    Man,
+    /// Print a shell completion script on stdout.
+    #[command(
+        after_help = "Example:\n  airsign completions bash > /usr/share/bash-completion/completions/airsign"
+    )]
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
     },
 }
 
@@ -281,6 +295,8 @@ fn run(cli: Cli) -> u8 {
                 Err(e) => report(&e, None),
             }
         }
+        Command::Man => cli_docs::print_man(Cli::command()),
+        Command::Completions { shell } => cli_docs::print_completions(shell, Cli::command()),
     }
 }
 
