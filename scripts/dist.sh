@@ -3,7 +3,7 @@
 # completions and SHA256SUMS over all of them.
 #
 #   scripts/dist.sh            build with the registry cargo already uses
-#   scripts/dist.sh --offline  build from vendor/ (the offline build kit, scripts/vendor.sh)
+#   scripts/dist.sh --offline  in an unpacked offline build kit (scripts/offline-kit.sh)
 #
 # Reproducible: the same commit built with the toolchain in rust-toolchain.toml gives the
 # same bytes from any checkout path, any user and any cargo home, online or from the kit.
@@ -25,6 +25,12 @@ version=$(sed -n '/^\[workspace.package\]/,/^\[/s/^version = "\(.*\)"/\1/p' Carg
 [ -n "$version" ] || { echo "dist: no workspace version in Cargo.toml" >&2; exit 1; }
 cargo_home=$(cd "${CARGO_HOME:-$HOME/.cargo}" 2>/dev/null && pwd -P || echo "${CARGO_HOME:-$HOME/.cargo}")
 sysroot=$(rustc --print sysroot)
+# Another compiler emits other bytes: refuse rather than print sums nobody can reproduce.
+pinned=$(sed -n 's/^channel = "\(.*\)"/\1/p' rust-toolchain.toml)
+case "$(rustc --version)" in
+  "rustc $pinned "*) ;;
+  *) echo "dist: rust-toolchain.toml pins rustc $pinned, found: $(rustc --version)" >&2; exit 1 ;;
+esac
 
 # The commit's time: from git in a checkout, from the kit's stamp in an unpacked kit.
 if git -C "$src" rev-parse --git-dir >/dev/null 2>&1; then
@@ -55,8 +61,10 @@ export CARGO_TARGET_DIR="$src/target/dist" CARGO_INCREMENTAL=0
 
 cargo_args=(build --release --locked --target "$triple" -p airsign --bin airsign)
 if [ "$offline" = 1 ]; then
-  [ -d vendor ] || { echo "dist: --offline needs vendor/ (scripts/vendor.sh)" >&2; exit 1; }
-  cargo_args+=(--offline --config "$src/vendor/config.toml")
+  # The unpacked kit's .cargo/config.toml points cargo at vendor/.
+  [ -d vendor ] && [ -f .cargo/config.toml ] \
+    || { echo "dist: --offline runs in an unpacked build kit (scripts/offline-kit.sh)" >&2; exit 1; }
+  cargo_args+=(--offline)
 fi
 t0=$SECONDS
 cargo "${cargo_args[@]}"
