@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 use clap_complete::Shell;
 use clap_mangen::Man;
-use roff::{Roff, bold, roman};
+use roff::{Roff, roman};
 
 /// Prints the manual page (roff, section 1) for `cmd` on stdout and returns the exit code.
 pub fn print_man(cmd: clap::Command) -> u8 {
@@ -56,23 +56,7 @@ fn man_page(cmd: clap::Command) -> io::Result<Vec<u8>> {
     let mut commands = Roff::new();
     commands.control("SH", ["COMMANDS"]);
     page.extend(body(&commands.render()));
-    for sub in built.get_subcommands().filter(|s| !s.is_hide_set()) {
-        let name = sub
-            .get_bin_name()
-            .unwrap_or_else(|| sub.get_name())
-            .to_owned();
-        let mut head = Roff::new();
-        head.control("SS", [name.as_str()]);
-        page.extend(body(&head.render()));
-        let man = Man::new(sub.clone());
-        page.extend(section(&man, Man::render_synopsis_section, false)?);
-        page.extend(paragraph());
-        page.extend(section(&man, Man::render_description_section, false)?);
-        page.extend(section(&man, Man::render_options_section, false)?);
-        if let Some(after) = sub.get_after_long_help().or_else(|| sub.get_after_help()) {
-            page.extend(verbatim(&after.to_string()));
-        }
-    }
+    command_sections(&built, &mut page)?;
 
     let mut status = Roff::new();
     status.control("SH", ["EXIT STATUS"]);
@@ -83,13 +67,29 @@ fn man_page(cmd: clap::Command) -> io::Result<Vec<u8>> {
     {
         page.extend(verbatim(&after.to_string()));
     }
-    let mut files = Roff::new();
-    files
-        .control("SH", ["SEE ALSO"])
-        .text([roman("Each command's "), bold("--help"), roman(".")]);
-    page.extend(body(&files.render()));
     page.extend(section(&man, Man::render_version_section, true)?);
     Ok(page)
+}
+
+/// A `.SS` section for each (visible) subcommand of `cmd`, and of theirs in turn: synopsis,
+/// description, options, then examples and exit codes as its `--help` shows them.
+fn command_sections(cmd: &clap::Command, page: &mut Vec<u8>) -> io::Result<()> {
+    for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+        let name = sub.get_bin_name().unwrap_or_else(|| sub.get_name());
+        let mut head = Roff::new();
+        head.control("SS", [name]);
+        page.extend(body(&head.render()));
+        let man = Man::new(sub.clone());
+        page.extend(section(&man, Man::render_synopsis_section, false)?);
+        page.extend(paragraph());
+        page.extend(section(&man, Man::render_description_section, false)?);
+        page.extend(section(&man, Man::render_options_section, false)?);
+        if let Some(after) = sub.get_after_long_help().or_else(|| sub.get_after_help()) {
+            page.extend(verbatim(&after.to_string()));
+        }
+        command_sections(sub, page)?;
+    }
+    Ok(())
 }
 
 /// One of clap_mangen's sections without the preamble every rendering starts with and,

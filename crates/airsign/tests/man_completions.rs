@@ -47,7 +47,10 @@ fn subcommands() -> Vec<String> {
         .map(str::to_owned)
         .collect();
     for expected in ["sign", "batch", "verify", "pubkey", "man", "completions"] {
-        assert!(names.iter().any(|n| n == expected), "{expected} in {names:?}");
+        assert!(
+            names.iter().any(|n| n == expected),
+            "{expected} in {names:?}"
+        );
     }
     names
 }
@@ -116,7 +119,10 @@ fn man_documents_every_subcommand_with_its_options() {
         }
         // The first line of each command's description is there too.
         let about = help.lines().next().unwrap().trim_end_matches('.');
-        assert!(man.contains(about), "man page lacks {sub}'s summary {about:?}");
+        assert!(
+            man.contains(about),
+            "man page lacks {sub}'s summary {about:?}"
+        );
     }
 }
 
@@ -203,7 +209,10 @@ fn every_shell_gets_a_script_naming_every_subcommand() {
     for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
         let script = stdout_of(&["completions", shell]);
         for sub in &subs {
-            assert!(script.contains(sub.as_str()), "{shell} completions lack {sub}");
+            assert!(
+                script.contains(sub.as_str()),
+                "{shell} completions lack {sub}"
+            );
         }
     }
 }
@@ -270,7 +279,10 @@ fn readme_install_steps_name_real_scripts_files_and_commands() {
                 }
             }
             if word.starts_with("--") && command.starts_with("scripts/dist.sh") {
-                assert!(dist.contains(&format!("{word})")), "dist.sh takes no {word}");
+                assert!(
+                    dist.contains(&format!("{word})")),
+                    "dist.sh takes no {word}"
+                );
             }
         }
         // Every file it installs from dist/ is one dist.sh writes.
@@ -284,7 +296,10 @@ fn readme_install_steps_name_real_scripts_files_and_commands() {
             installed += 1;
         }
         if command.contains("-src.tar.gz") {
-            assert!(kit.contains("-src.tar.gz\""), "the kit is not named *-src.tar.gz");
+            assert!(
+                kit.contains("-src.tar.gz\""),
+                "the kit is not named *-src.tar.gz"
+            );
         }
         // Every airsign command it shows runs.
         if let Some(args) = command.strip_prefix("airsign ") {
@@ -298,7 +313,10 @@ fn readme_install_steps_name_real_scripts_files_and_commands() {
             stdout_of(&args);
         }
     }
-    assert!(installed >= 4, "README installs binary, man page and completions");
+    assert!(
+        installed >= 4,
+        "README installs binary, man page and completions"
+    );
     // The section covers the whole flow.
     let all = commands.join("\n");
     for step in [
