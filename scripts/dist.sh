@@ -44,15 +44,21 @@ fi
 export SOURCE_DATE_EPOCH
 export TZ=UTC LC_ALL=C
 
-# One name for every dependency's sources, so a registry build and a vendored build agree.
+# One name for every dependency's sources, so a registry build and a vendored build agree
+# (cargo home as given and as resolved, in case it is reached through a symlink).
 deps=/cargo/registry/src/index.crates.io-1949cf8c6b5b557f
 flags=(
   -Ctarget-feature=+crt-static
   "--remap-path-prefix=$sysroot=/rustc/sysroot"
+  "--remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=/cargo"
   "--remap-path-prefix=$cargo_home=/cargo"
   "--remap-path-prefix=$src=/airsign"
-  "--remap-path-prefix=$src/vendor=$deps"
 )
+# Whatever the registry's directory is called here (a mirror gets another name).
+for dir in "$cargo_home"/registry/src/*/; do
+  [ -d "$dir" ] && flags+=("--remap-path-prefix=${dir%/}=$deps")
+done
+flags+=("--remap-path-prefix=$src/vendor=$deps")
 # The last matching remap wins: vendor/ lies inside the source tree, so it comes last.
 CARGO_ENCODED_RUSTFLAGS=$(IFS=$'\x1f'; echo "${flags[*]}")
 export CARGO_ENCODED_RUSTFLAGS
