@@ -56,7 +56,7 @@ flags=(
 )
 # Whatever the registry's directory is called here (a mirror gets another name).
 for dir in "$cargo_home"/registry/src/*/; do
-  [ -d "$dir" ] && flags+=("--remap-path-prefix=${dir%/}=$deps")
+  if [ -d "$dir" ]; then flags+=("--remap-path-prefix=${dir%/}=$deps"); fi
 done
 flags+=("--remap-path-prefix=$src/vendor=$deps")
 # The last matching remap wins: vendor/ lies inside the source tree, so it comes last.
