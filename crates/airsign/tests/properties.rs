@@ -11,7 +11,6 @@
 
 use airsign::{BatchOptions, run_batch, sign_request};
 use airsign_core::Context;
-use airsign_keys::{Keyring, SecretBytes};
 use proptest::prelude::*;
 use serde_json::Value;
 
@@ -54,7 +53,7 @@ proptest! {
         chunk_lines in 1usize..=8,
         max_line_bytes in prop_oneof![Just(airsign::MAX_LINE_BYTES), 50usize..400],
     ) {
-        let keys = Keyring::new(SecretBytes::new(KEY1.as_bytes().to_vec()));
+        let keys = airsign::testing::keyring_signing_anything(KEY1.as_bytes());
         let mut out = Vec::new();
         let summary = ctx_run(|ctx| {
             let opts = BatchOptions { jobs, chunk_lines, max_line_bytes, ..BatchOptions::default() };
@@ -83,7 +82,7 @@ proptest! {
 
     #[test]
     fn integer_ids_are_never_rounded(n in any::<u64>(), i in any::<i64>(), digits in "[0-9]{1,40}") {
-        let keys = Keyring::new(SecretBytes::new(KEY1.as_bytes().to_vec()));
+        let keys = airsign::testing::keyring_signing_anything(KEY1.as_bytes());
         let sign = |req: String| ctx_run(|ctx| sign_request(&req, &keys, ctx));
         // Pacifica order_id: u64, in the signed message and the body.
         let env = sign(format!(
@@ -145,7 +144,7 @@ proptest! {
                 .prop_map(|b| String::from_utf8_lossy(&b).into_owned()),
         ],
     ) {
-        let keys = Keyring::new(SecretBytes::new(key.as_bytes().to_vec()));
+        let keys = airsign::testing::keyring_signing_anything(key.as_bytes());
         let b = key.as_bytes();
         let pieces: Vec<&str> = (0..b.len().saturating_sub(9))
             .filter(|&i| b[i..i + 10].iter().all(u8::is_ascii_alphanumeric))
