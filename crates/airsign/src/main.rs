@@ -12,7 +12,9 @@ use airsign_keys::{
     FilePolicy, Keyring, LoadOptions, Policy, Scheme, prompt_on_tty, read_password_file,
     read_single_key,
 };
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+
+mod cli_docs;
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -78,6 +80,18 @@ enum Command {
     Pubkey {
         #[command(flatten)]
         keys: KeyArgs,
+    },
+    /// Print the manual page (roff) on stdout, generated from the same definitions as --help.
+    #[command(after_help = "Example:\n  airsign man > airsign.1 && man ./airsign.1")]
+    Man,
+    /// Print a shell completion script on stdout.
+    #[command(
+        after_help = "Example:\n  airsign completions bash > /usr/share/bash-completion/completions/airsign"
+    )]
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
     },
 }
 
@@ -348,6 +362,8 @@ fn run(cli: Cli) -> u8 {
                 Err(e) => report(&e, None),
             }
         }
+        Command::Man => cli_docs::print_man(Cli::command()),
+        Command::Completions { shell } => cli_docs::print_completions(shell, Cli::command()),
     }
 }
 
