@@ -53,6 +53,8 @@ const VENUE_SPECIFIC: &[&str] = &[
     "api_token",
     "http_method",
     "timestamp_tolerance",
+    "vault_address",
+    "expires_after",
 ];
 
 /// Smallest accepted timestamp: 10^11 ms (1973). Anything below is a seconds value

@@ -19,7 +19,14 @@ use airsign_core::{Context, Envelope, Error, ErrorCode, Request, Result};
 use airsign_keys::Keyring;
 
 /// The venues airsign knows, as named in requests.
-pub const VENUES: &[&str] = &["pacifica", "derive", "mobula", "ripio", "layer1"];
+pub const VENUES: &[&str] = &[
+    "pacifica",
+    "derive",
+    "mobula",
+    "ripio",
+    "layer1",
+    "hyperliquid",
+];
 
 /// Parses one request (JSON text) and builds its signed envelope.
 pub fn sign_request(text: &str, keys: &Keyring, ctx: &Context<'_>) -> Result<Envelope> {
@@ -43,6 +50,7 @@ pub fn sign_parsed(req: &Request, keys: &Keyring, ctx: &Context<'_>) -> Result<E
         "mobula" => airsign_mobula::build(req, keys, ctx),
         "ripio" => airsign_ripio::build(req, keys, ctx),
         "layer1" => airsign_layer1::build(req, keys, ctx),
+        "hyperliquid" => airsign_hyperliquid::build(req, keys, ctx),
         other => Err(Error::new(
             ErrorCode::RequestUnknownVenue,
             Some("venue"),

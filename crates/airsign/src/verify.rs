@@ -50,6 +50,7 @@ pub fn verify_parsed(env: &Envelope, keys: &Keyring, opts: &VerifyOptions) -> Re
         "mobula" => airsign_mobula::verify(env, opts),
         "ripio" => airsign_ripio::verify(env, keys, opts),
         "layer1" => airsign_layer1::verify(env, opts),
+        "hyperliquid" => airsign_hyperliquid::verify(env, opts),
         other => Err(Error::new(
             ErrorCode::EnvelopeMalformed,
             Some("venue"),
