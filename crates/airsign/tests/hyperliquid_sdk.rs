@@ -45,7 +45,11 @@ fn airsign_signs_exactly_as_the_sdk() {
         Ok(out) if out.status.success() => String::from_utf8_lossy(&out.stdout).trim().to_owned(),
         other => {
             let why = match other {
-                Ok(out) => String::from_utf8_lossy(&out.stderr).trim().to_owned(),
+                Ok(out) => String::from_utf8_lossy(&out.stderr)
+                    .lines()
+                    .last()
+                    .unwrap_or("")
+                    .to_owned(),
                 Err(e) => e.to_string(),
             };
             assert!(
