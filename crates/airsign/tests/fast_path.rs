@@ -69,6 +69,7 @@ fn every_vector_gives_the_same_answer_and_plain_cancels_take_the_fast_path() {
         "vectors/mobula.jsonl",
         "vectors/ripio.jsonl",
         "vectors/layer1.jsonl",
+        "vectors/hyperliquid.jsonl",
         "vectors/hostile.tsv",
     ] {
         let text = std::fs::read_to_string(root().join(file)).unwrap();
