@@ -45,6 +45,7 @@
 
 pub mod action;
 pub mod envelope;
+mod fast;
 pub mod msgpack;
 pub mod payload;
 pub mod request;
@@ -55,6 +56,7 @@ use airsign_keys::Keyring;
 
 pub use action::{ACTIONS, Action, ActionData};
 pub use envelope::{DigestSign, SCHEME, sign};
+pub use fast::{build_fast, parse_fast};
 pub use request::{Environment, HlRequest, parse};
 pub use verify::{DigestReplay, verify};
 

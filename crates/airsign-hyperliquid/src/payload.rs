@@ -47,9 +47,15 @@ fn compute_domain_separator() -> [u8; 32] {
 /// `hashStruct(Agent{source, connectionId})`.
 pub fn agent_struct_hash(source: &str, connection_id: &[u8; 32]) -> [u8; 32] {
     static TYPE_HASH: LazyLock<[u8; 32]> = LazyLock::new(|| keccak256(AGENT_TYPE.as_bytes()));
+    static SOURCES: LazyLock<[[u8; 32]; 2]> = LazyLock::new(|| [keccak256(b"a"), keccak256(b"b")]);
+    let source_hash = match source {
+        "a" => SOURCES[0],
+        "b" => SOURCES[1],
+        other => keccak256(other.as_bytes()),
+    };
     let mut enc = [0u8; 96];
     enc[..32].copy_from_slice(&*TYPE_HASH);
-    enc[32..64].copy_from_slice(&keccak256(source.as_bytes()));
+    enc[32..64].copy_from_slice(&source_hash);
     enc[64..].copy_from_slice(connection_id);
     keccak256(&enc)
 }

@@ -60,10 +60,12 @@ pub fn request_line(data: &[u8]) {
         v.get("error").is_none(),
         "ok flag matches the answer: {line}"
     );
-    // The Pacifica fast path takes a line only when the general path signs it the same.
+    // A fast path (Pacifica, Hyperliquid) takes a line only when the general path signs
+    // it the same.
     if let Ok(text) = std::str::from_utf8(data) {
         let fast = Context::fixed(1_748_970_123_456, |ctx| {
             airsign_pacifica::build_fast(text, &keys, ctx)
+                .or_else(|| airsign_hyperliquid::build_fast(text, &keys, ctx))
         });
         if let Some(fast) = fast {
             let general = Context::fixed(1_748_970_123_456, |ctx| {

@@ -30,11 +30,12 @@ pub const VENUES: &[&str] = &[
 
 /// Parses one request (JSON text) and builds its signed envelope.
 pub fn sign_request(text: &str, keys: &Keyring, ctx: &Context<'_>) -> Result<Envelope> {
-    // The plainest Pacifica and Derive cancels are read straight from the text (the
+    // The plainest Pacifica, Derive and Hyperliquid cancels are read straight from the text (the
     // kill-switch case: thousands of them); anything else, and every error, takes the
     // general path.
     if let Some(signed) = airsign_pacifica::build_fast(text, keys, ctx)
         .or_else(|| airsign_derive::build_fast(text, keys, ctx))
+        .or_else(|| airsign_hyperliquid::build_fast(text, keys, ctx))
     {
         return signed;
     }
