@@ -42,11 +42,19 @@ fn decode(b: &[u8], i: &mut usize) -> Value {
             Value::from(s)
         }
         0x90..=0x9f | 0xdc => {
-            let len = if tag == 0xdc { take(2) } else { u64::from(tag & 0x0f) };
+            let len = if tag == 0xdc {
+                take(2)
+            } else {
+                u64::from(tag & 0x0f)
+            };
             Value::Array((0..len).map(|_| decode(b, i)).collect())
         }
         0x80..=0x8f | 0xde => {
-            let len = if tag == 0xde { take(2) } else { u64::from(tag & 0x0f) };
+            let len = if tag == 0xde {
+                take(2)
+            } else {
+                u64::from(tag & 0x0f)
+            };
             let mut m = Map::new();
             for _ in 0..len {
                 let Value::String(k) = decode(b, i) else {

@@ -20,6 +20,7 @@
 mod common;
 
 use std::collections::BTreeMap;
+use std::io::Write;
 use std::process::Command;
 
 use airsign_core::verify::VerifyOptions;
@@ -56,12 +57,14 @@ fn airsign_signs_exactly_as_the_sdk() {
                 !required,
                 "AIRSIGN_REQUIRE_SDK=1 but {python} cannot import the Hyperliquid SDK: {why}"
             );
-            eprintln!(
+            // Straight to the process's stderr, past the test harness's capture, so the
+            // skip shows in a plain `cargo test` run.
+            let _ = writeln!(
+                std::io::stderr(),
                 "SKIP hyperliquid SDK differential test: {python} cannot import \
                  hyperliquid-python-sdk ({why}); install it with \
                  `pip install hyperliquid-python-sdk==0.24.0` (or set AIRSIGN_PYTHON)"
             );
-            println!("SKIP hyperliquid SDK differential test (SDK not installed)");
             return;
         }
     };

@@ -385,12 +385,11 @@ fn check_hyperliquid(exp: &Map<String, Value>, env: &Envelope) -> Vec<String> {
     };
     let audit = parse_json(s.message.as_deref().unwrap_or("null"));
     let preimage = hex::decode(s.message_hex.as_deref().unwrap_or("")).unwrap_or_default();
-    if let Some(want) = exp.get("action_msgpack_hex").and_then(Value::as_str) {
-        if audit["action_msgpack"].as_str() != Some(want)
-            || !hex::encode(&preimage).starts_with(want)
-        {
-            errs.push(format!("action_msgpack_hex: want {want}, got {audit}"));
-        }
+    if let Some(want) = exp.get("action_msgpack_hex").and_then(Value::as_str)
+        && (audit["action_msgpack"].as_str() != Some(want)
+            || !hex::encode(&preimage).starts_with(want))
+    {
+        errs.push(format!("action_msgpack_hex: want {want}, got {audit}"));
     }
     let cid: [u8; 32] = Keccak256::digest(&preimage).into();
     if let Some(want) = exp.get("connection_id").and_then(Value::as_str) {
