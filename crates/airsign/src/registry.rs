@@ -57,6 +57,12 @@ pub static REGISTRY: &[Venue] = &[
         build_fast: None,
         verify: |env, _, opts| airsign_layer1::verify(env, opts),
     },
+    Venue {
+        rules: airsign_hyperliquid::RULES,
+        build: airsign_hyperliquid::build,
+        build_fast: Some(airsign_hyperliquid::build_fast),
+        verify: |env, _, opts| airsign_hyperliquid::verify(env, opts),
+    },
 ];
 
 /// The venue named `name`, if airsign knows it.

@@ -27,6 +27,7 @@ const GOOD: &[&str] = &[
     r#"{"venue":"mobula","action":"cancel-order","timestamp":1735686300000,"params":{"orderIndex":"42","marketId":"lighter-btc-usd","chainId":"lighter:301","dex":"lighter"}}"#,
     r#"{"venue":"ripio","action":"cancel_all_orders","timestamp":1700000000000,"api_token":"t","params":{}}"#,
     r#"{"venue":"layer1","action":"cancel_conversion","params":{"conversion_id":"3c90c3cc-0d44-4b50-8888-8dd25736052a"}}"#,
+    r#"{"venue":"hyperliquid","action":"cancel","params":{"cancels":[{"a":0,"o":1}]}}"#,
 ];
 
 /// Input built from request lines, garbage, line breaks (LF, CRLF, lone CR), invalid
@@ -112,6 +113,24 @@ proptest! {
                 prop_assert_eq!(e.field(), Some("params.nonce"));
             }
         }
+        // Hyperliquid: u64 order ids and u32 asset indices, in the body and (as the
+        // smallest msgpack unsigned form) in the hashed action.
+        let a = (n >> 32) as u32;
+        let env = sign(format!(
+            r#"{{"venue":"hyperliquid","action":"cancel","params":{{"cancels":[{{"o":{n},"a":{a}}}]}}}}"#
+        )).unwrap();
+        let needle = format!("{{\"a\":{a},\"o\":{n}}}");
+        prop_assert!(env.body.as_ref().unwrap().contains(&needle), "{}", needle);
+        let audit: Value = serde_json::from_str(env.signed[0].message.as_ref().unwrap()).unwrap();
+        let msgpack = audit["action_msgpack"].as_str().unwrap();
+        let tail = match n {
+            0..=0x7f => format!("{n:02x}"),
+            0x80..=0xff => format!("cc{n:02x}"),
+            0x100..=0xffff => format!("cd{n:04x}"),
+            0x1_0000..=0xffff_ffff => format!("ce{n:08x}"),
+            _ => format!("cf{n:016x}"),
+        };
+        prop_assert!(msgpack.ends_with(&format!("a16f{tail}")), "{} {}", n, msgpack);
         // Mobula: digit-string ids of any length as written; JSON numbers only where a
         // JavaScript double holds them exactly, else refused.
         let env = sign(format!(
