@@ -290,16 +290,21 @@ def canonical():
 
 
 def requests():
-    """Request lines for venues the hand-kept corpus lacks (derive, mobula)."""
+    """Request lines for venues the hand-kept corpus lacks (derive, mobula, hyperliquid)."""
     t = "request"
     vec = os.path.join(HERE, "..", "vectors")
-    for venue in ("derive", "mobula"):
+    for venue in ("derive", "mobula", "hyperliquid"):
         with open(os.path.join(vec, venue + ".jsonl")) as f:
             cases = [json.loads(line) for line in f if line.strip()]
-        for c in cases[:: max(1, len(cases) // 12)][:12]:
+        picked = cases[:: max(1, len(cases) // 12)][:12]
+        if venue == "hyperliquid":
+            # Every named case (each action, vault, expiry, ws, each refusal) beside the sample.
+            picked += [c for c in cases if not c["name"].startswith("rand-") and c not in picked]
+        for c in picked:
             write(t, "%s-%s" % (venue, c["name"]), json.dumps(c["request"], separators=(",", ":")))
             if "error" not in c.get("expected", {}):
-                ws = dict(c["request"], transport="ws", id="fuzz-1")
+                # Hyperliquid's post id is an integer.
+                ws = dict(c["request"], transport="ws", id=1 if venue == "hyperliquid" else "fuzz-1")
                 write(t, "%s-%s-ws" % (venue, c["name"]), json.dumps(ws, separators=(",", ":")))
 
 

@@ -48,7 +48,7 @@ def main():
         os.unlink(os.path.join(OUT, old))
     kept = 0
     samples = []
-    for venue in ["pacifica", "derive", "mobula", "ripio", "layer1"]:
+    for venue in ["pacifica", "derive", "mobula", "ripio", "layer1", "hyperliquid"]:
         with open(os.path.join(ROOT, "vectors", venue + ".jsonl")) as f:
             cases = [json.loads(l) for l in f if l.strip()]
         valid = [c for c in cases if "error" not in c["expected"]]

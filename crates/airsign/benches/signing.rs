@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 
 use airsign::{BatchOptions, run_batch, sign_request};
 use airsign_core::{Context, FixedClock, SequenceIds};
-use airsign_keys::{HmacSigner, Keyring, Secp256k1Signer, SecretBytes, base58_64, eth};
+use airsign_keys::{HmacSigner, Keyring, Secp256k1Signer, base58_64, eth};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 /// A public test key (seed = SHA-256 of "vector-key-1").
@@ -37,6 +37,7 @@ const PACIFICA_MSG: &[u8] = br#"{"data":{"order_id":42069,"symbol":"BTC"},"expir
 const DERIVE: &str = r#"{"venue":"derive","action":"cancel","transport":"rest","timestamp":1748970123456,"params":{"subaccount_id":12345,"instrument_name":"ETH-PERP","order_id":"a1b2c3d4-0000-4000-8000-000000000001"}}"#;
 const MOBULA: &str = r#"{"venue":"mobula","action":"cancel-order","timestamp":1748970123456,"params":{"dex":"gains","chainId":"evm:42161","orderIndex":"3","orderType":"order"}}"#;
 const RIPIO: &str = r#"{"venue":"ripio","action":"cancel_order","timestamp":1748970123456,"api_token":"TOKEN-123","params":{"id":"550e8400-e29b-41d4-a716-446655440000"}}"#;
+const HYPERLIQUID: &str = r#"{"venue":"hyperliquid","action":"cancel","transport":"rest","timestamp":1748970123456,"params":{"cancels":[{"a":0,"o":42069}]}}"#;
 const LAYER1: &str = r#"{"venue":"layer1","action":"cancel_conversion","timestamp":1748970123456,"params":{"conversion_id":"550e8400-e29b-41d4-a716-446655440000"}}"#;
 
 fn per_op(mut f: impl FnMut(), iters: u32) -> Duration {
@@ -53,7 +54,7 @@ fn ctx_parts() -> (FixedClock, SequenceIds) {
 }
 
 fn keys(text: &str) -> Keyring {
-    Keyring::new(SecretBytes::new(text.as_bytes().to_vec()))
+    airsign::testing::keyring_signing_anything(text.as_bytes())
 }
 
 fn full_line(req: &str, keys: &Keyring, ctx: &Context<'_>) -> String {
@@ -131,6 +132,33 @@ fn venues(c: &mut Criterion) {
     // A bearer token signs nothing: the "primitive" is writing the header value.
     venue(c, "layer1", LAYER1, LAYER1_TOKEN, &mut || {
         black_box(format!("Bearer {}", black_box(LAYER1_TOKEN)));
+    });
+    // Hyperliquid's primitive: the three Keccak-256 hashes every L1 action needs (the
+    // connection id over msgpack ‖ nonce ‖ vault flag, the Agent struct, the EIP-712
+    // digest), one k256 signature, and the signature's hex.
+    let hl_data = {
+        let mut d =
+            hex::decode("82a474797065a663616e63656ca763616e63656c739182a16100a16fcda455").unwrap();
+        d.extend_from_slice(&1_748_970_123_456u64.to_be_bytes());
+        d.push(0);
+        d
+    };
+    let (domain, agent_type, source) = (
+        eth::keccak256(b"domain"),
+        eth::keccak256(b"Agent(string source,bytes32 connectionId)"),
+        eth::keccak256(b"a"),
+    );
+    venue(c, "hyperliquid", HYPERLIQUID, KEY, &mut || {
+        let cid = eth::keccak256(black_box(&hl_data));
+        let mut st = [0u8; 96];
+        st[..32].copy_from_slice(&agent_type);
+        st[32..64].copy_from_slice(&source);
+        st[64..].copy_from_slice(&cid);
+        let mut pre = [0u8; 66];
+        pre[..2].copy_from_slice(&[0x19, 0x01]);
+        pre[2..34].copy_from_slice(&domain);
+        pre[34..].copy_from_slice(&eth::keccak256(&st));
+        black_box(k.sign_prehash(&eth::keccak256(&pre)).unwrap().to_hex());
     });
     // Keep the keccak hash in the binary's view for the EIP-191 primitive.
     black_box(eth::keccak256(b""));

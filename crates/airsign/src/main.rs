@@ -10,13 +10,18 @@ use airsign::render::{self, EcLevel, Format, RenderOptions};
 use airsign::{BatchOptions, Outcome, run_batch, sign_request, verify_line};
 use airsign_core::verify::VerifyOptions;
 use airsign_core::{Clock, Context, Error, ErrorCode, FixedClock, RandomIds};
-use airsign_keys::{FilePolicy, KeyFile, Keyring, prompt_on_tty, read_password_file};
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use airsign_keys::{
+    FilePolicy, Keyring, LoadOptions, Policy, Scheme, prompt_on_tty, read_password_file,
+    read_single_key,
+};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+
+mod cli_docs;
 
 const EXIT_CODES: &str = "\
 Exit codes:
   0  every request signed
-  1  at least one request refused (bad input, bad key)
+  1  at least one request refused (bad input, bad key, policy)
   2  usage error
   3  I/O error (unreadable file); a closed stdout is not an error";
 
@@ -81,10 +86,6 @@ enum Command {
     Verify {
         #[command(flatten)]
         keys: KeyArgs,
-        /// Accept envelopes for this base URL besides the venues' own (repeatable), e.g.
-        /// one given as a request's base_url.
-        #[arg(long, value_name = "URL")]
-        base_url: Vec<String>,
         /// Check `expires_at` (and token expiry) as of this time, in ms since the Unix
         /// epoch, instead of the host clock: when the envelope will be sent.
         #[arg(long, value_name = "MS", value_parser = parse_ms)]
@@ -92,14 +93,23 @@ enum Command {
         /// The envelope file; `-` or nothing reads stdin.
         envelopes: Option<PathBuf>,
     },
-    /// Print the account (ed25519, base58) or address of a key file.
-    #[command(after_help = "Example:\n  airsign pubkey --key-file examples/TEST-KEY-readme.json --scheme ed25519\n\n".to_owned() + EXIT_CODES)]
+    /// Print the account (ed25519, base58) or address (secp256k1, EIP-55) of a key file.
+    #[command(after_help = "Example:\n  airsign pubkey --key-file examples/TEST-KEY-readme.json\n\n".to_owned() + EXIT_CODES)]
     Pubkey {
         #[command(flatten)]
         keys: KeyArgs,
-        /// The key's signature scheme.
-        #[arg(long, value_enum)]
-        scheme: Scheme,
+    },
+    /// Print the manual page (roff) on stdout, generated from the same definitions as --help.
+    #[command(after_help = "Example:\n  airsign man > airsign.1 && man ./airsign.1")]
+    Man,
+    /// Print a shell completion script on stdout.
+    #[command(
+        after_help = "Example:\n  airsign completions bash > /usr/share/bash-completion/completions/airsign"
+    )]
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
     },
     /// Rebuild envelopes from `ur:bytes` fragments (render --format ur, read back by a QR
     /// scanner): one part per line, in any order, repeats welcome; prints the envelopes
@@ -153,17 +163,25 @@ struct RenderArgs {
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
 enum RenderFormat {
+    /// A POSIX shell command per envelope: curl for rest, websocat for ws.
     Curl,
+    /// The raw HTTP/1.1 request of each rest envelope.
     Http,
+    /// A QR code per envelope line.
     Qr,
+    /// ur:bytes fragments of the whole input, for an animated QR code.
     Ur,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
 enum RenderEc {
+    /// About 7 % of the code may be lost.
     L,
+    /// About 15 % (the default).
     M,
+    /// About 25 %.
     Q,
+    /// About 30 %.
     H,
 }
 
@@ -178,23 +196,56 @@ struct NowArg {
 
 #[derive(Args, Debug)]
 struct KeyArgs {
-    /// The key file (never the key itself). Falls back to $AIRSIGN_KEY_FILE.
-    #[arg(long, value_name = "PATH", env = "AIRSIGN_KEY_FILE")]
+    /// One key file (never the key itself). Falls back to $AIRSIGN_KEY_FILE.
+    #[arg(
+        long,
+        value_name = "PATH",
+        env = "AIRSIGN_KEY_FILE",
+        conflicts_with = "keyring"
+    )]
     key_file: Option<PathBuf>,
+    /// The key file's scheme, fixed before any request is read. Required for hex keys
+    /// (an ed25519 seed or a secp256k1 key), HMAC secrets and bearer tokens; a Solana
+    /// keypair or an Ethereum keystore says its own.
+    #[arg(long, value_enum, requires = "key_file")]
+    scheme: Option<SchemeArg>,
     /// A file holding a keystore's password. Falls back to $AIRSIGN_PASSWORD_FILE.
     #[arg(long, value_name = "PATH", env = "AIRSIGN_PASSWORD_FILE")]
     password_file: Option<PathBuf>,
+    /// A keyring: many keys, each bound to its venues and identity, and the signing
+    /// policy (JSON). Falls back to $AIRSIGN_KEYRING.
+    #[arg(long, value_name = "PATH", env = "AIRSIGN_KEYRING")]
+    keyring: Option<PathBuf>,
+    /// Allow requests to send to this base URL (repeatable); verify accepts envelopes for
+    /// it besides the venues' own hosts. A request's base_url is refused otherwise.
+    #[arg(long, value_name = "URL")]
+    base_url: Vec<String>,
     /// Refuse key files that group or others may read (default: warn).
     #[arg(long)]
     strict_permissions: bool,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
-enum Scheme {
-    /// Solana-style ed25519 (Pacifica).
+enum SchemeArg {
+    /// ed25519 (Pacifica): a 32-byte hex seed.
     Ed25519,
-    /// Ethereum secp256k1 (Derive, Mobula).
+    /// secp256k1 (Derive, Mobula): a hex private key.
     Secp256k1,
+    /// An HMAC API secret (Ripio Trade), as text.
+    Hmac,
+    /// A bearer token (Layer1), as text.
+    Bearer,
+}
+
+impl SchemeArg {
+    fn scheme(self) -> Scheme {
+        match self {
+            Self::Ed25519 => Scheme::Ed25519,
+            Self::Secp256k1 => Scheme::Secp256k1,
+            Self::Hmac => Scheme::Hmac,
+            Self::Bearer => Scheme::Bearer,
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -213,39 +264,70 @@ fn report(e: &Error, line: Option<u64>) -> u8 {
     u8::try_from(e.code().exit_code()).unwrap_or(1)
 }
 
+fn warn(w: &str) {
+    eprintln!("airsign: warning: {w}");
+}
+
+/// The run's keys, fixed before any request is read: one key file of one scheme, or a
+/// keyring; `--base-url` widens the policy's hosts either way.
 fn load_keys(args: &KeyArgs) -> Result<Keyring, Error> {
-    let Some(path) = &args.key_file else {
-        return Ok(Keyring::empty());
-    };
     let policy = if args.strict_permissions {
         FilePolicy::Strict
     } else {
         FilePolicy::Warn
     };
-    let file = KeyFile::read(path, policy)?;
-    if let Some(w) = &file.warning {
-        eprintln!("airsign: warning: {w}");
+    let mut keyring = if let Some(path) = &args.keyring {
+        if args.password_file.is_some() {
+            return Err(Error::new(
+                ErrorCode::KeyInvalid,
+                Some("password_file"),
+                "with --keyring, each keystore key names its own password_file in the \
+                 keyring (or is asked for on the terminal): drop --password-file",
+            ));
+        }
+        let opts = LoadOptions {
+            file_policy: policy,
+            warn: std::sync::Arc::new(warn),
+        };
+        Keyring::load(path, &airsign::venue_names(), &opts)?
+    } else if let Some(path) = &args.key_file {
+        let (key, warning) = read_single_key(path, args.scheme.map(SchemeArg::scheme), policy)?;
+        if let Some(w) = &warning {
+            warn(w);
+        }
+        // The password is only asked for if a request meets an encrypted keystore: from
+        // the password file when one is named, else on the terminal (never stdin, which
+        // may carry the requests); with neither, the request fails at once.
+        let key = match &args.password_file {
+            Some(pw_path) => {
+                let pw_path = pw_path.clone();
+                key.with_password_source(move || {
+                    let f = read_password_file(&pw_path, policy)?;
+                    if let Some(w) = &f.warning {
+                        warn(w);
+                    }
+                    Ok(f.password)
+                })
+            }
+            None => {
+                let prompt = format!("airsign: password for keystore {}: ", path.display());
+                key.with_password_source(move || prompt_on_tty(&prompt))
+            }
+        };
+        Keyring::single(key, Policy::new())
+    } else {
+        Keyring::empty()
+    };
+    for url in &args.base_url {
+        keyring.policy_mut().allow_base_url(url).map_err(|e| {
+            Error::new(
+                e.code(),
+                Some("--base-url"),
+                e.message().replacen("an allowed base URL", "--base-url", 1),
+            )
+        })?;
     }
-    // The password is only asked for if a secp256k1 venue meets an encrypted keystore:
-    // from the password file when one is named, else on the terminal (never stdin, which
-    // may carry the requests); with neither, the keyring's request fails at once.
-    let keyring = Keyring::new(file.bytes);
-    Ok(match &args.password_file {
-        Some(pw_path) => {
-            let pw_path = pw_path.clone();
-            keyring.with_password_source(move || {
-                let f = read_password_file(&pw_path, policy)?;
-                if let Some(w) = &f.warning {
-                    eprintln!("airsign: warning: {w}");
-                }
-                Ok(f.password)
-            })
-        }
-        None => {
-            let prompt = format!("airsign: password for keystore {}: ", path.display());
-            keyring.with_password_source(move || prompt_on_tty(&prompt))
-        }
-    })
+    Ok(keyring)
 }
 
 /// The clock for signing: `--now`, else the host clock (refused before the build date).
@@ -277,10 +359,10 @@ fn run(cli: Cli) -> u8 {
                 Ok(env) => {
                     let line = env.to_json_line();
                     if let Some(w) = short_window_warning(line.as_bytes(), clock.now_ms()) {
-                        eprintln!("airsign: warning: {w}");
+                        warn(&w);
                     }
                     let mut out = io::stdout().lock();
-                    // A closed stdout is not an error (CONTRACT.md §3).
+                    // A closed stdout is not an error (docs/format.md, "Exit codes").
                     let _ = writeln!(out, "{line}").and_then(|()| out.flush());
                     0
                 }
@@ -309,7 +391,7 @@ fn run(cli: Cli) -> u8 {
             let stdout = WindowWatch::new(
                 io::stdout(),
                 &*clock,
-                Box::new(|n, w| eprintln!("airsign: warning: line {n}: {w}")),
+                Box::new(|n, w| warn(&format!("line {n}: {w}"))),
             );
             let mut opts = BatchOptions {
                 fail_fast,
@@ -346,7 +428,6 @@ fn run(cli: Cli) -> u8 {
         }
         Command::Verify {
             keys,
-            base_url,
             at,
             envelopes,
         } => {
@@ -363,7 +444,7 @@ fn run(cli: Cli) -> u8 {
                 },
             };
             let opts = VerifyOptions {
-                base_urls: base_url,
+                base_urls: keyring.policy().base_urls().to_vec(),
                 now_ms,
             };
             match verify_input(envelopes.as_deref(), &keyring, &opts) {
@@ -377,9 +458,7 @@ fn run(cli: Cli) -> u8 {
                 Err(e) => report(&e, None),
             }
         }
-        Command::Render(args) => run_render(args),
-        Command::UrDecode { parts } => run_ur_decode(parts),
-        Command::Pubkey { keys, scheme } => {
+        Command::Pubkey { keys } => {
             if keys.key_file.is_none() {
                 eprintln!("airsign: pubkey needs --key-file PATH (or AIRSIGN_KEY_FILE)");
                 return 2;
@@ -388,24 +467,39 @@ fn run(cli: Cli) -> u8 {
                 Ok(k) => k,
                 Err(e) => return report(&e, None),
             };
-            let address = match scheme {
-                Scheme::Ed25519 => keyring.ed25519().map(|s| s.address().to_owned()),
-                Scheme::Secp256k1 => keyring.secp256k1().map(|s| s.address().to_checksum()),
+            let Some(key) = keyring.keys().first() else {
+                return 2;
             };
-            match address {
-                Ok(a) => {
-                    let scheme = match scheme {
-                        Scheme::Ed25519 => "ed25519",
-                        Scheme::Secp256k1 => "secp256k1",
-                    };
-                    let line = serde_json::json!({"airsign": 1, "scheme": scheme, "address": a});
+            match key.address() {
+                Ok(Some(a)) => {
+                    let line = serde_json::json!({
+                        "airsign": 1,
+                        "scheme": key.scheme().as_str(),
+                        "address": a,
+                    });
                     let mut out = io::stdout().lock();
                     let _ = writeln!(out, "{line}").and_then(|()| out.flush());
                     0
                 }
+                Ok(None) => report(
+                    &Error::new(
+                        ErrorCode::KeySchemeMismatch,
+                        Some("scheme"),
+                        format!(
+                            "a {} key has no public key to print (pubkey takes ed25519 and \
+                             secp256k1 keys)",
+                            key.scheme()
+                        ),
+                    ),
+                    None,
+                ),
                 Err(e) => report(&e, None),
             }
         }
+        Command::Man => cli_docs::print_man(Cli::command()),
+        Command::Completions { shell } => cli_docs::print_completions(shell, Cli::command()),
+        Command::Render(args) => run_render(args),
+        Command::UrDecode { parts } => run_ur_decode(parts),
     }
 }
 
@@ -543,7 +637,7 @@ fn verify_input(
             Outcome::Unverifiable => 1,
             Outcome::Failed => 2,
         }] += 1;
-        // A closed stdout is not an error (CONTRACT.md §3): stop quietly.
+        // A closed stdout is not an error (docs/format.md, "Exit codes"): stop quietly.
         writeln!(out, "{line}").and_then(|()| out.flush()).is_ok()
     };
     let mut buf = Vec::new();

@@ -22,7 +22,7 @@ use std::process::Command;
 
 use airsign::clock::{BUILD_FLOOR_MS, HostClock};
 use airsign_core::{Context, ErrorCode, SequenceIds};
-use airsign_keys::{Keyring, SecretBytes};
+use airsign_keys::{Key, Keyring, Policy, Scheme, SecretBytes};
 use common::{airsign, run_with_stdin};
 use serde_json::Value;
 
@@ -54,10 +54,31 @@ const NO_TIMESTAMP: &[(&str, &str)] = &[
         r#"{"venue":"mobula","action":"cancel-order","params":{"dex":"gains","chainId":"evm:42161","orderIndex":"1","orderType":"order"}}"#,
     ),
     (
+        SECP_KEY,
+        r#"{"venue":"hyperliquid","action":"cancel","params":{"cancels":[{"a":0,"o":1}]}}"#,
+    ),
+    (
         "vector-secret-1",
         r#"{"venue":"ripio","action":"cancel_order","api_token":"t","params":{"id":"550e8400-e29b-41d4-a716-446655440000"}}"#,
     ),
 ];
+
+/// The key for `req`'s venue, with the scheme an operator would fix for it.
+fn keyring(key: &str, req: &str) -> Keyring {
+    let scheme = if req.contains("\"pacifica\"") {
+        Scheme::Ed25519
+    } else if req.contains("\"ripio\"") {
+        Scheme::Hmac
+    } else {
+        Scheme::Secp256k1
+    };
+    let key = Key::from_bytes(
+        "key file",
+        scheme,
+        SecretBytes::new(key.as_bytes().to_vec()),
+    );
+    Keyring::single(key, Policy::new())
+}
 
 #[test]
 fn a_host_clock_in_1970_is_refused_naming_the_host_clock() {
@@ -68,7 +89,7 @@ fn a_host_clock_in_1970_is_refused_naming_the_host_clock() {
         ids: &ids,
     };
     for (key, req) in NO_TIMESTAMP {
-        let keys = Keyring::new(SecretBytes::new(key.as_bytes().to_vec()));
+        let keys = keyring(key, req);
         let e = airsign::sign_request(req, &keys, &ctx).unwrap_err();
         assert_eq!(e.code(), ErrorCode::ClockBeforeBuild, "{req}: {e}");
         assert_eq!(e.field(), None, "{req}: not a request field");
@@ -89,7 +110,7 @@ fn a_host_clock_in_1970_is_refused_naming_the_host_clock() {
         clock: &ok,
         ids: &ids,
     };
-    let keys = Keyring::new(SecretBytes::new(ED25519_SEED.as_bytes().to_vec()));
+    let keys = keyring(ED25519_SEED, NO_TIMESTAMP[0].1);
     let env = airsign::sign_request(NO_TIMESTAMP[0].1, &keys, &ctx).unwrap();
     assert_eq!(env.expires_at, Some(BUILD_FLOOR_MS + 1 + 30_000));
 }

@@ -16,7 +16,7 @@ mod common;
 
 use airsign::sign_parsed;
 use airsign_core::{Context, Envelope, Request, Result};
-use airsign_keys::{Keyring, SecretBytes};
+use airsign_keys::Keyring;
 use common::root;
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
@@ -34,8 +34,10 @@ fn general(text: &str, keys: &Keyring) -> Result<Envelope> {
 
 fn fast(text: &str, keys: &Keyring) -> Option<Result<Envelope>> {
     Context::fixed(NOW, |ctx| {
-        airsign_pacifica::build_fast(text, keys, ctx)
-            .or_else(|| airsign_derive::build_fast(text, keys, ctx))
+        airsign::REGISTRY.iter().find_map(|v| {
+            let (build_fast, key) = (v.build_fast?, keys.fast_key(&v.rules)?);
+            build_fast(text, key, ctx)
+        })
     })
 }
 
@@ -56,7 +58,7 @@ fn agree(text: &str, keys: &Keyring) -> bool {
 }
 
 fn keys() -> Keyring {
-    Keyring::new(SecretBytes::new(KEY.as_bytes().to_vec()))
+    airsign::testing::keyring_signing_anything(KEY.as_bytes())
 }
 
 #[test]
@@ -69,6 +71,7 @@ fn every_vector_gives_the_same_answer_and_plain_cancels_take_the_fast_path() {
         "vectors/mobula.jsonl",
         "vectors/ripio.jsonl",
         "vectors/layer1.jsonl",
+        "vectors/hyperliquid.jsonl",
         "vectors/hostile.tsv",
     ] {
         let text = std::fs::read_to_string(root().join(file)).unwrap();
@@ -95,7 +98,7 @@ fn every_vector_gives_the_same_answer_and_plain_cancels_take_the_fast_path() {
                 };
                 (req, KEY.to_owned())
             };
-            let keys = Keyring::new(SecretBytes::new(key.into_bytes()));
+            let keys = airsign::testing::keyring_signing_anything(&key.into_bytes());
             total += 1;
             if agree(&request, &keys) {
                 taken += 1;
@@ -432,8 +435,113 @@ prop_compose! {
     }
 }
 
+const H_VENUES: &[&str] = &["\"hyperliquid\"", "\"derive\"", "\"Hyperliquid\"", ""];
+const H_ACTIONS: &[&str] = &[
+    "\"cancel\"",
+    "\"cancelByCloid\"",
+    "\"twapCancel\"",
+    "\"Cancel\"",
+    "\"can\\u0063el\"",
+    "null",
+];
+const H_ASSETS: &[&str] = &[
+    "0",
+    "159",
+    "10107",
+    "4294967295",
+    "4294967296",
+    "-0",
+    "-1",
+    "1.0",
+    "\"BTC\"",
+    "null",
+];
+const H_OIDS: &[&str] = &[
+    "12345",
+    "0",
+    "18446744073709551615",
+    "18446744073709551616",
+    "-1",
+    "1.5",
+    "1e3",
+    "\"12345\"",
+    "null",
+];
+const H_ITEM_EXTRAS: &[&str] = &["", "", "\"x\":1", "\"coin\":\"BTC\"", "\"a\":1"];
+const H_EXTRAS: &[&str] = &[
+    "",
+    "",
+    "",
+    "\"id\":7",
+    "\"environment\":\"testnet\"",
+    "\"environment\":\"mainnet\"",
+    "\"vault_address\":\"0x1719884eb866cb12b2287399b15f7db5e7d775ea\"",
+    "\"expires_after\":1748970183456",
+    "\"base_url\":\"https://api.hyperliquid.xyz\"",
+    "\"wallet\":\"x\"",
+];
+const H_PARAM_EXTRAS: &[&str] = &["", "", "", "\"time\":1", "\"cancels\":[]"];
+
+prop_compose! {
+    fn hl_cancel()(
+        a in pick(H_ASSETS, 4),
+        o in pick(H_OIDS, 3),
+        extra in pick(H_ITEM_EXTRAS, 2),
+        flip in any::<bool>(),
+        space in pick(SPACES, 5),
+    ) -> String {
+        let mut f = vec![format!("\"a\":{a}"), format!("\"o\":{space}{o}")];
+        if flip {
+            f.reverse();
+        }
+        if !extra.is_empty() {
+            f.push(extra.to_owned());
+        }
+        format!("{{{}}}", f.join(","))
+    }
+}
+
+prop_compose! {
+    fn hl_request()(
+        venue in pick(H_VENUES, 1),
+        action in pick(H_ACTIONS, 1),
+        transport in pick(TRANSPORTS, 4),
+        timestamp in pick(TIMESTAMPS, 7),
+        cancels in prop_oneof![
+            4 => proptest::collection::vec(hl_cancel(), 0..4),
+            1 => proptest::collection::vec(hl_cancel(), 0..18),
+        ],
+        extra in pick(H_EXTRAS, 3),
+        param_extra in pick(H_PARAM_EXTRAS, 3),
+        order in shuffled(6),
+        space in pick(SPACES, 5),
+    ) -> String {
+        let mut params = vec![format!("\"cancels\":[{}]", cancels.join(","))];
+        if !param_extra.is_empty() {
+            params.push(param_extra.to_owned());
+        }
+        object(
+            &[
+                ("venue", venue),
+                ("action", action),
+                ("transport", transport),
+                ("timestamp", timestamp),
+            ],
+            &params,
+            extra,
+            &order,
+            space,
+        )
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(3000))]
+
+    #[test]
+    fn the_hyperliquid_fast_path_agrees_with_the_general_path(text in hl_request()) {
+        agree(&text, &keys());
+    }
 
     #[test]
     fn the_fast_path_agrees_with_the_general_path(text in request()) {
@@ -453,17 +561,28 @@ fn generated_requests_often_take_the_fast_path() {
     let mut runner = proptest::test_runner::TestRunner::deterministic();
     let keys = keys();
     let (mut taken, mut n) = (0, 0);
+    let (mut hl_taken, mut hl_n) = (0, 0);
     for i in 0..4000 {
-        let text = if i % 2 == 0 {
-            request().new_tree(&mut runner).unwrap().current()
-        } else {
-            derive_request().new_tree(&mut runner).unwrap().current()
+        let text = match i % 3 {
+            0 => request().new_tree(&mut runner).unwrap().current(),
+            1 => derive_request().new_tree(&mut runner).unwrap().current(),
+            _ => hl_request().new_tree(&mut runner).unwrap().current(),
         };
         n += 1;
-        if agree(&text, &keys) {
+        let took = agree(&text, &keys);
+        if took {
             taken += 1;
         }
+        if i % 3 == 2 {
+            hl_n += 1;
+            hl_taken += usize::from(took);
+        }
     }
+    eprintln!("hyperliquid: {hl_taken} of {hl_n} generated requests took the fast path");
+    assert!(
+        hl_taken * 20 > hl_n && hl_taken * 2 < hl_n,
+        "hyperliquid: {hl_taken} of {hl_n} took the fast path"
+    );
     eprintln!("{taken} of {n} generated requests took the fast path");
     assert!(taken * 20 > n, "only {taken} of {n} took the fast path");
     assert!(

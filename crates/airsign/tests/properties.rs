@@ -11,7 +11,7 @@
 
 use airsign::{BatchOptions, run_batch, sign_request};
 use airsign_core::Context;
-use airsign_keys::{Keyring, SecretBytes};
+use airsign_keys::{Key, Keyring, Policy, Scheme, SecretBytes};
 use proptest::prelude::*;
 use serde_json::Value;
 
@@ -27,6 +27,7 @@ const GOOD: &[&str] = &[
     r#"{"venue":"mobula","action":"cancel-order","timestamp":1735686300000,"params":{"orderIndex":"42","marketId":"lighter-btc-usd","chainId":"lighter:301","dex":"lighter"}}"#,
     r#"{"venue":"ripio","action":"cancel_all_orders","timestamp":1700000000000,"api_token":"t","params":{}}"#,
     r#"{"venue":"layer1","action":"cancel_conversion","params":{"conversion_id":"3c90c3cc-0d44-4b50-8888-8dd25736052a"}}"#,
+    r#"{"venue":"hyperliquid","action":"cancel","params":{"cancels":[{"a":0,"o":1}]}}"#,
 ];
 
 /// Input built from request lines, garbage, line breaks (LF, CRLF, lone CR), invalid
@@ -54,7 +55,7 @@ proptest! {
         chunk_lines in 1usize..=8,
         max_line_bytes in prop_oneof![Just(airsign::MAX_LINE_BYTES), 50usize..400],
     ) {
-        let keys = Keyring::new(SecretBytes::new(KEY1.as_bytes().to_vec()));
+        let keys = airsign::testing::keyring_signing_anything(KEY1.as_bytes());
         let mut out = Vec::new();
         let summary = ctx_run(|ctx| {
             let opts = BatchOptions { jobs, chunk_lines, max_line_bytes, ..BatchOptions::default() };
@@ -83,7 +84,7 @@ proptest! {
 
     #[test]
     fn integer_ids_are_never_rounded(n in any::<u64>(), i in any::<i64>(), digits in "[0-9]{1,40}") {
-        let keys = Keyring::new(SecretBytes::new(KEY1.as_bytes().to_vec()));
+        let keys = airsign::testing::keyring_signing_anything(KEY1.as_bytes());
         let sign = |req: String| ctx_run(|ctx| sign_request(&req, &keys, ctx));
         // Pacifica order_id: u64, in the signed message and the body.
         let env = sign(format!(
@@ -112,6 +113,24 @@ proptest! {
                 prop_assert_eq!(e.field(), Some("params.nonce"));
             }
         }
+        // Hyperliquid: u64 order ids and u32 asset indices, in the body and (as the
+        // smallest msgpack unsigned form) in the hashed action.
+        let a = (n >> 32) as u32;
+        let env = sign(format!(
+            r#"{{"venue":"hyperliquid","action":"cancel","params":{{"cancels":[{{"o":{n},"a":{a}}}]}}}}"#
+        )).unwrap();
+        let needle = format!("{{\"a\":{a},\"o\":{n}}}");
+        prop_assert!(env.body.as_ref().unwrap().contains(&needle), "{}", needle);
+        let audit: Value = serde_json::from_str(env.signed[0].message.as_ref().unwrap()).unwrap();
+        let msgpack = audit["action_msgpack"].as_str().unwrap();
+        let tail = match n {
+            0..=0x7f => format!("{n:02x}"),
+            0x80..=0xff => format!("cc{n:02x}"),
+            0x100..=0xffff => format!("cd{n:04x}"),
+            0x1_0000..=0xffff_ffff => format!("ce{n:08x}"),
+            _ => format!("cf{n:016x}"),
+        };
+        prop_assert!(msgpack.ends_with(&format!("a16f{tail}")), "{} {}", n, msgpack);
         // Mobula: digit-string ids of any length as written; JSON numbers only where a
         // JavaScript double holds them exactly, else refused.
         let env = sign(format!(
@@ -145,28 +164,45 @@ proptest! {
                 .prop_map(|b| String::from_utf8_lossy(&b).into_owned()),
         ],
     ) {
-        let keys = Keyring::new(SecretBytes::new(key.as_bytes().to_vec()));
         let b = key.as_bytes();
         let pieces: Vec<&str> = (0..b.len().saturating_sub(9))
             .filter(|&i| b[i..i + 10].iter().all(u8::is_ascii_alphanumeric))
             .map(|i| &key[i..i + 10])
             .collect();
-        for req in GOOD {
-            let venue = req.split('"').nth(3).unwrap();
-            let shown = match ctx_run(|ctx| sign_request(req, &keys, ctx)) {
-                Ok(env) => {
-                    // The bearer token's one legitimate place is the header; a Ripio
-                    // secret appears nowhere at all.
-                    let mut env = env;
-                    if venue == "layer1" {
-                        env.headers.0.clear();
+        // The key file read as every scheme the operator could fix for it (one key file,
+        // one scheme), and as one keyring holding it once per scheme; every venue's
+        // request, also redirected to a host the operator never allowed.
+        let mut rings: Vec<(Option<Scheme>, Keyring)> = Scheme::ALL
+            .into_iter()
+            .map(|scheme| {
+                let k = Key::from_bytes("key file", scheme, SecretBytes::new(b.to_vec()));
+                (Some(scheme), Keyring::single(k, Policy::new()))
+            })
+            .collect();
+        rings.push((None, airsign::testing::keyring_signing_anything(b)));
+        let redirected: Vec<String> = GOOD
+            .iter()
+            .map(|r| format!(r#"{{"base_url":"https://attacker.example",{}"#, &r[1..]))
+            .collect();
+        for (scheme, keys) in &rings {
+            for req in GOOD.iter().copied().chain(redirected.iter().map(String::as_str)) {
+                let venue = req.split("\"venue\":\"").nth(1).unwrap().split('"').next().unwrap();
+                let shown = match ctx_run(|ctx| sign_request(req, keys, ctx)) {
+                    Ok(env) => {
+                        prop_assert!(!req.contains("attacker"), "{} signed", req);
+                        // The bearer token's one legitimate place is the header; a
+                        // Ripio secret appears nowhere at all.
+                        let mut env = env;
+                        if venue == "layer1" {
+                            env.headers.0.clear();
+                        }
+                        env.to_json_line()
                     }
-                    env.to_json_line()
+                    Err(e) => e.to_json_line(Some(1)),
+                };
+                for p in &pieces {
+                    prop_assert!(!shown.contains(p), "{:?} {}: {:?} in {}", scheme, venue, p, shown);
                 }
-                Err(e) => e.to_json_line(Some(1)),
-            };
-            for p in &pieces {
-                prop_assert!(!shown.contains(p), "{}: {:?} in {}", venue, p, shown);
             }
         }
     }

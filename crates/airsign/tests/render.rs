@@ -23,15 +23,25 @@ use std::path::Path;
 use std::process::Command;
 
 use airsign_core::{Context, Envelope, FixedClock, SequenceIds};
-use airsign_keys::{Keyring, SecretBytes};
+use airsign_keys::{Key, Keyring, Policy, Scheme, SecretBytes};
 use common::{airsign, root, run_with_stdin};
 use serde_json::{Map, Value};
+
+/// The venues with reference vectors.
+const VENUES: [&str; 6] = [
+    "pacifica",
+    "derive",
+    "mobula",
+    "ripio",
+    "layer1",
+    "hyperliquid",
+];
 
 /// Every reference case that signs, as (venue, case name, envelope line). Pacifica agent
 /// cases are left out (they need a second key); that loses no rendering shape.
 fn signed_vector_envelopes() -> Vec<(String, String, String)> {
     let mut out = Vec::new();
-    for venue in ["pacifica", "derive", "mobula", "ripio", "layer1"] {
+    for venue in VENUES {
         let text = std::fs::read_to_string(root().join(format!("vectors/{venue}.jsonl"))).unwrap();
         for line in text.lines().filter(|l| !l.trim().is_empty()) {
             let case: Map<String, Value> = serde_json::from_str(line).unwrap();
@@ -50,7 +60,24 @@ fn signed_vector_envelopes() -> Vec<(String, String, String)> {
                 clock: &clock,
                 ids: &ids,
             };
-            let keys = Keyring::new(SecretBytes::new(key.as_bytes().to_vec()));
+            let scheme = match case["key"]["kind"].as_str().unwrap() {
+                "ed25519-seed-hex" => Scheme::Ed25519,
+                "secp256k1-hex" => Scheme::Secp256k1,
+                "hmac-secret" => Scheme::Hmac,
+                _ => Scheme::Bearer,
+            };
+            // As the vector harness does: every action allowed, and the case's base_url.
+            let mut policy = Policy::new();
+            policy.allow_any_action();
+            if let Some(u) = request.get("base_url").and_then(Value::as_str) {
+                let _ = policy.allow_base_url(u);
+            }
+            let key = Key::from_bytes(
+                "key file",
+                scheme,
+                SecretBytes::new(key.as_bytes().to_vec()),
+            );
+            let keys = Keyring::single(key, policy);
             if let Ok(env) =
                 airsign::sign_request(&Value::Object(request.clone()).to_string(), &keys, &ctx)
             {
@@ -247,7 +274,7 @@ fn every_curl_command_sends_exactly_the_envelope() {
         }
     }
     // Coverage: every venue, Ripio's cancel-all without a body, Layer1's DELETE.
-    for venue in ["pacifica", "derive", "mobula", "ripio", "layer1"] {
+    for venue in VENUES {
         assert!(envs.iter().any(|(_, e)| e.venue == venue), "{venue}");
     }
     assert!(
@@ -396,7 +423,7 @@ fn qr_pngs_decode_to_the_exact_envelope_lines() {
     let signed = signed_vector_envelopes();
     // Per venue: its longest and shortest REST and ws envelopes.
     let mut picked: Vec<&str> = Vec::new();
-    for venue in ["pacifica", "derive", "mobula", "ripio", "layer1"] {
+    for venue in VENUES {
         for ws in [false, true] {
             let mut of: Vec<&str> = signed
                 .iter()

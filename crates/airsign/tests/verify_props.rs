@@ -25,7 +25,7 @@ mod common;
 use airsign::Outcome;
 use airsign_core::verify::VerifyOptions;
 use airsign_core::{Context, Envelope, FixedClock, SequenceIds};
-use airsign_keys::{Keyring, SecretBytes};
+use airsign_keys::Keyring;
 use common::root;
 use proptest::prelude::*;
 use serde_json::{Map, Value};
@@ -41,7 +41,14 @@ struct Template {
 
 fn templates() -> Vec<Template> {
     let mut out = Vec::new();
-    for venue in ["pacifica", "derive", "mobula", "ripio", "layer1"] {
+    for venue in [
+        "pacifica",
+        "derive",
+        "mobula",
+        "ripio",
+        "layer1",
+        "hyperliquid",
+    ] {
         let text = std::fs::read_to_string(root().join(format!("vectors/{venue}.jsonl"))).unwrap();
         for line in text.lines().filter(|l| !l.trim().is_empty()) {
             let v: Value = serde_json::from_str(line).unwrap();
@@ -97,6 +104,18 @@ fn instance(
     if t.venue != "layer1" {
         req.insert("timestamp".into(), Value::from(ts));
     }
+    // Hyperliquid times are relative to the nonce: keep their distance from it.
+    if t.venue == "hyperliquid" {
+        let old_ts = t.request["timestamp"].as_u64().unwrap();
+        if let Some(e) = req.get("expires_after").and_then(Value::as_u64) {
+            req.insert("expires_after".into(), Value::from(ts + (e - old_ts)));
+        }
+        if let Some(Value::Object(p)) = req.get_mut("params")
+            && let Some(time) = p.get("time").and_then(Value::as_u64)
+        {
+            p.insert("time".into(), Value::from(ts + (time - old_ts)));
+        }
+    }
     if t.venue == "pacifica"
         && let Some(Value::Object(p)) = req.get_mut("params")
     {
@@ -115,7 +134,7 @@ fn instance(
 }
 
 fn sign(req: &Map<String, Value>, key: &str) -> (Envelope, Keyring) {
-    let keys = Keyring::new(SecretBytes::new(key.as_bytes().to_vec()));
+    let keys = airsign::testing::keyring_signing_anything(key.as_bytes());
     let clock = FixedClock(NOW);
     let ids = SequenceIds::new(0);
     let ctx = Context {
@@ -267,10 +286,44 @@ proptest! {
             t3.body = t3.body.map(|b| b.replace(&sig, &forged));
             t3.login = t3.login.map(|b| b.replace(&sig, &forged));
             for e in &mut t3.signed { e.signature = e.signature.replace(&sig, &forged); }
+            if t.venue == "hyperliquid" {
+                // The body carries r and s as integers without leading zeros: forge the
+                // same digit there too (the `signed` copy is padded to 64 digits).
+                t3 = forge_hyperliquid(&env, &forged);
+            }
             let (answer3, outcome3) = verify(&t3, &keys, &opts);
             prop_assert_eq!(outcome3, Outcome::Failed, "{} {}: forged signature passed: {}", t.venue, env.action, answer3);
         }
     }
+}
+
+/// `env` with its body's `r`/`s` and its `signed` entry replaced by the 65-byte `forged`
+/// signature (so only the cryptographic check can tell).
+fn forge_hyperliquid(env: &Envelope, forged: &str) -> Envelope {
+    let d = forged.strip_prefix("0x").unwrap();
+    let int = |h: &str| {
+        let t = h.trim_start_matches('0');
+        format!("0x{}", if t.is_empty() { "0" } else { t })
+    };
+    let sig = &env.signed[0].signature[2..];
+    let mut t = env.clone();
+    let body = t.body.take().unwrap();
+    let body = body
+        .replace(
+            &format!("\"r\":\"{}\"", int(&sig[..64])),
+            &format!("\"r\":\"{}\"", int(&d[..64])),
+        )
+        .replace(
+            &format!("\"s\":\"{}\"", int(&sig[64..128])),
+            &format!("\"s\":\"{}\"", int(&d[64..128])),
+        )
+        .replace(
+            &format!("\"v\":{}", u8::from_str_radix(&sig[128..], 16).unwrap()),
+            &format!("\"v\":{}", u8::from_str_radix(&d[128..], 16).unwrap_or(0)),
+        );
+    t.body = Some(body);
+    t.signed[0].signature = forged.to_owned();
+    t
 }
 
 fn templates_cached() -> &'static [Template] {
@@ -282,8 +335,15 @@ fn templates_cached() -> &'static [Template] {
 #[test]
 fn templates_cover_every_venue() {
     let t = templates_cached();
-    for venue in ["pacifica", "derive", "mobula", "ripio", "layer1"] {
+    for venue in [
+        "pacifica",
+        "derive",
+        "mobula",
+        "ripio",
+        "layer1",
+        "hyperliquid",
+    ] {
         assert!(t.iter().any(|x| x.venue == venue), "{venue}");
     }
-    assert!(t.len() >= 130, "{}", t.len());
+    assert!(t.len() >= 160, "{}", t.len());
 }

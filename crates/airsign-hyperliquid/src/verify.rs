@@ -1,0 +1,209 @@
+//! Offline verification of Hyperliquid envelopes.
+//!
+//! The request is re-derived from the envelope's url and body (the action, nonce, vault,
+//! expiry and, over WebSocket, the post id), rebuilt with the body's signature replayed,
+//! required to equal the envelope field for field, and the signer is recovered from the
+//! signature over the re-derived EIP-712 digest: it must be the envelope's `signer`.
+
+use std::cell::RefCell;
+
+use airsign_core::verify::{
+    Check, CheckResult, Verdict, VerifyOptions, mismatch, parse_body, rederive, request_fields,
+    settle, url_base,
+};
+use airsign_core::{Envelope, Error, ErrorCode, Result, Transport};
+use airsign_keys::eth::{Address, EthSignature};
+use serde_json::{Map, Value};
+
+use crate::action::{ACTIONS, Action};
+use crate::envelope::{DigestSign, SCHEME, parse_int_hex, sign};
+use crate::request::{
+    MAINNET_REST, MAINNET_WS, REST_PATH, TESTNET_REST, TESTNET_WS, WS_PATH, parse,
+};
+
+/// Replays an envelope's signature, recording the digests the rebuild asks it to sign.
+#[derive(Debug)]
+pub struct DigestReplay {
+    address: Address,
+    signature: EthSignature,
+    seen: RefCell<Vec<[u8; 32]>>,
+}
+
+impl DigestReplay {
+    /// A replay signer claiming `address`, handing out `signature`.
+    pub fn new(address: Address, signature: EthSignature) -> Self {
+        Self {
+            address,
+            signature,
+            seen: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// Recovers the signer of every recorded digest; each must be the claimed address.
+    pub fn check(&self) -> Result<Vec<Check>> {
+        let seen = self.seen.borrow();
+        if seen.is_empty() {
+            return Err(bad_signature("nothing was signed"));
+        }
+        let mut out = Vec::with_capacity(seen.len());
+        for digest in seen.iter() {
+            match self.signature.recover_prehash(digest) {
+                Some(a) if a == self.address => out.push(Check {
+                    scheme: SCHEME.into(),
+                    signer: Some(a.to_checksum()),
+                    result: CheckResult::Verified,
+                }),
+                Some(a) => {
+                    return Err(bad_signature(&format!(
+                        "expected an EIP-712 Agent signature by {} over the digest \
+                         re-derived from the body; it recovers to {}",
+                        self.address,
+                        a.to_checksum()
+                    )));
+                }
+                None => {
+                    return Err(bad_signature(
+                        "expected a recoverable low-s secp256k1 signature; it recovers to no key",
+                    ));
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl DigestSign for DigestReplay {
+    fn address(&self) -> Address {
+        self.address
+    }
+    fn sign_digest(&self, digest: &[u8; 32]) -> Result<EthSignature> {
+        self.seen.borrow_mut().push(*digest);
+        Ok(self.signature)
+    }
+}
+
+fn bad_signature(message: &str) -> Error {
+    Error::new(
+        ErrorCode::VerifyBadSignature,
+        Some("body.signature"),
+        message.to_owned(),
+    )
+}
+
+/// The body's `signature` object: `r` and `s` as the SDK writes them, `v` 27 or 28.
+fn signature(v: Option<&Value>) -> Result<EthSignature> {
+    let expected = "expected {\"r\": \"0x…\", \"s\": \"0x…\", \"v\": 27 or 28}, r and s in \
+                    lowercase hex without leading zeros";
+    let Some(Value::Object(m)) = v else {
+        return Err(bad_signature(expected));
+    };
+    let part = |k: &str| {
+        m.get(k)
+            .and_then(Value::as_str)
+            .and_then(parse_int_hex)
+            .ok_or_else(|| bad_signature(expected))
+    };
+    let (r, s) = (part("r")?, part("s")?);
+    let v = match m.get("v").and_then(Value::as_u64) {
+        Some(27) => 27,
+        Some(28) => 28,
+        _ => return Err(bad_signature(expected)),
+    };
+    Ok(EthSignature { r, s, v })
+}
+
+/// Verifies a Hyperliquid envelope offline (see the module docs). The WebSocket post id
+/// is the one part the venue receives that no signature binds; the vault address, the
+/// nonce, the expiry and the network (mainnet/testnet) are all signed.
+pub fn verify(env: &Envelope, opts: &VerifyOptions) -> Result<Verdict> {
+    Action::from_name(&env.action).ok_or_else(|| {
+        let names: Vec<&str> = ACTIONS.iter().map(|a| a.name()).collect();
+        mismatch("action", format!("expected one of {}", names.join(", ")))
+    })?;
+    let suffix = match env.transport {
+        Transport::Rest => REST_PATH,
+        Transport::Ws => WS_PATH,
+    };
+    let base = url_base(env, suffix)?;
+    opts.check_base(base, &[MAINNET_REST, TESTNET_REST, MAINNET_WS, TESTNET_WS])?;
+    let text = env
+        .body
+        .as_deref()
+        .ok_or_else(|| mismatch("body", "expected the request body, saw null"))?;
+    let mut req = request_fields(env);
+    let mut body = parse_body("body", text)?;
+    let mut payload = match env.transport {
+        Transport::Rest => body,
+        Transport::Ws => {
+            if let Some(id) = body.shift_remove("id") {
+                req.insert("id".into(), id);
+            }
+            let Some(Value::Object(mut request)) = body.shift_remove("request") else {
+                return Err(mismatch("body.request", "expected an object"));
+            };
+            let Some(Value::Object(p)) = request.shift_remove("payload") else {
+                return Err(mismatch("body.request.payload", "expected an object"));
+            };
+            p
+        }
+    };
+    let Some(Value::Object(mut action)) = payload.shift_remove("action") else {
+        return Err(mismatch("body.action", "expected the action object"));
+    };
+    if action.shift_remove("type").as_ref().and_then(Value::as_str) != Some(env.action.as_str()) {
+        return Err(mismatch(
+            "body.action.type",
+            format!("expected {:?}, the envelope's action", env.action),
+        ));
+    }
+    let sig = signature(payload.get("signature"))?;
+    if let Some(nonce) = payload.shift_remove("nonce") {
+        req.insert("timestamp".into(), nonce);
+    }
+    for (from, to) in [
+        ("vaultAddress", "vault_address"),
+        ("expiresAfter", "expires_after"),
+    ] {
+        match payload.shift_remove(from) {
+            None | Some(Value::Null) => {}
+            Some(v) => {
+                req.insert(to.into(), v);
+            }
+        }
+    }
+    let testnet = match base {
+        TESTNET_REST | TESTNET_WS => true,
+        MAINNET_REST | MAINNET_WS => false,
+        // A host the user allowed: the network is the signed `source`, read from the
+        // audit entry; a wrong one cannot verify, since the source is in the digest.
+        _ => env
+            .signed
+            .first()
+            .and_then(|s| s.message.as_deref())
+            .and_then(|m| serde_json::from_str::<Map<String, Value>>(m).ok())
+            .is_some_and(|m| m.get("source").and_then(Value::as_str) == Some("b")),
+    };
+    if testnet {
+        req.insert("environment".into(), Value::from("testnet"));
+    }
+    req.insert("base_url".into(), Value::from(base));
+    req.insert("params".into(), Value::Object(action));
+    let signer = env
+        .signer
+        .as_deref()
+        .ok_or_else(|| mismatch("signer", "expected the signing address, saw null"))?;
+    let address = Address::parse("signer", signer)
+        .map_err(|e| Error::new(ErrorCode::VerifyMismatch, Some("signer"), e.message()))?;
+    let replay = DigestReplay::new(address, sig);
+    let rebuilt = rederive(req, 0, |request, ctx| sign(&parse(request, ctx)?, &replay))?;
+    let checks = settle(env, &rebuilt, || replay.check())?;
+    let unsigned = match env.transport {
+        Transport::Rest => Vec::new(),
+        Transport::Ws => vec!["body.id".to_owned()],
+    };
+    Ok(Verdict {
+        checks,
+        unsigned,
+        unverifiable: None,
+    })
+}
