@@ -116,7 +116,7 @@ enum Command {
     /// once the payload is whole and stops reading.
     #[command(
         name = "ur-decode",
-        after_help = "Example:\n  zbarcam --raw | airsign ur-decode > envelopes.ndjson\n\nExit codes:\n  0  the payload was rebuilt\n  1  a part is not a ur:bytes UR, or the parts ran out first\n  2  usage error\n  3  I/O error"
+        after_help = "Example:\n  airsign render --format ur envelopes.ndjson | airsign ur-decode\n\nExit codes:\n  0  the payload was rebuilt\n  1  a part is not a ur:bytes UR, or the parts ran out first\n  2  usage error\n  3  I/O error"
     )]
     UrDecode {
         /// The file of parts; `-` or nothing reads stdin.
