@@ -97,7 +97,11 @@ pub fn parse_ms(s: &str) -> std::result::Result<u64, String> {
 /// [`SHORT_WINDOW_MS`] after `now_ms`, if it does. Reads only the line's end, where the
 /// envelope writer puts `"expires_at":N}`; an error object or `null` gets none.
 pub fn short_window_warning(line: &[u8], now_ms: u64) -> Option<String> {
-    let expires_at = expires_at_of_line(line)?;
+    window_warning(expires_at_of_line(line)?, now_ms)
+}
+
+/// The warning for an envelope expiring at `expires_at` when it is `now_ms`, if any.
+fn window_warning(expires_at: u64, now_ms: u64) -> Option<String> {
     let left = expires_at.checked_sub(now_ms);
     match left {
         Some(left) if left >= SHORT_WINDOW_MS => None,
@@ -158,12 +162,15 @@ impl<'a, W> WindowWatch<'a, W> {
 
     fn scan(&mut self, bytes: &[u8]) {
         let mut rest = bytes;
-        while let Some(i) = rest.iter().position(|&b| b == b'\n') {
+        while let Some(i) = memchr::memchr(b'\n', rest) {
             let (head, next) = rest.split_at(i);
             self.tail
                 .extend_from_slice(&head[head.len().saturating_sub(TAIL)..]);
             self.line += 1;
-            if let Some(msg) = short_window_warning(&self.tail, self.clock.now_ms()) {
+            // The clock is read only for a line that has an `expires_at`.
+            if let Some(msg) = expires_at_of_line(&self.tail)
+                .and_then(|at| window_warning(at, self.clock.now_ms()))
+            {
                 (self.warn)(self.line, msg);
             }
             self.tail.clear();
