@@ -712,6 +712,25 @@ fn bad_lines_are_named_and_the_others_rendered() {
             && stderr.contains("--format ur"),
         "{stderr}"
     );
+    // A body with a NUL byte cannot be a shell word: curl refuses it, http carries it.
+    let mut nul = parse(good);
+    nul.body = Some("a\u{0}b".into());
+    let line = nul.to_json_line() + "\n";
+    let out = render(&["--format", "curl"], line.as_bytes());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("NUL"));
+    let out = render(&["--format", "http"], line.as_bytes());
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stdout.ends_with(b"\r\n\r\na\0b"));
+    // An unreadable input is an I/O error; a line that is no UR part is refused.
+    let out = render(&["--format", "curl", "/nonexistent/envelopes.ndjson"], b"");
+    assert_eq!(out.status.code(), Some(3));
+    let mut c = airsign();
+    c.arg("ur-decode");
+    let out = run_with_stdin(c, b"hello\n");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("part 1: expected a ur:bytes"));
     // A header that would split into two is not rendered.
     let mut split = parse(good);
     split
