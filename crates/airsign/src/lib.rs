@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 mod batch;
+pub mod output;
 mod harden;
 pub mod verify;
 

@@ -1,29 +1,40 @@
 //! `airsign`: builds canonical, signed cancel requests offline and prints them as
 //! ready-to-send JSON envelopes. It never opens a network connection.
 
-use std::io::{self, Read, Write};
+use std::io::{self, Read};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use airsign::output::{self, Written};
 use airsign::{BatchOptions, Outcome, run_batch, sign_request, verify_line};
 use airsign_core::verify::VerifyOptions;
 use airsign_core::{Context, Error, ErrorCode, RandomIds, SystemClock};
 use airsign_keys::{FilePolicy, KeyFile, Keyring, prompt_on_tty, read_password_file};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+/// Every message for people goes through [`output::stderr_line`]: std's `eprintln!`
+/// panics when stderr cannot be written (`2>/dev/full`); this one, shadowing it in this
+/// file, never does and records the failure for the exit code.
+macro_rules! eprintln {
+    ($($arg:tt)*) => {
+        output::stderr_line(format_args!($($arg)*))
+    };
+}
+
 const EXIT_CODES: &str = "\
 Exit codes:
   0  every request signed
   1  at least one request refused (bad input, bad key)
   2  usage error
-  3  I/O error (unreadable file); a closed stdout is not an error";
+  3  I/O error: an unreadable file, or stdout or stderr cannot be written (a full
+     disk); a closed stdout is not an error";
 
 const VERIFY_EXIT_CODES: &str = "\
 Exit codes:
   0  no envelope failed (each is ok or unverifiable)
   1  at least one envelope failed
   2  usage error
-  3  I/O error (unreadable file)";
+  3  I/O error: an unreadable file, or stdout or stderr cannot be written";
 
 /// Builds canonical, signed cancel requests for crypto venues offline and prints them as
 /// ready-to-send JSON envelopes (one per line on stdout; messages for people on stderr).
@@ -111,15 +122,32 @@ fn main() -> ExitCode {
     // refuses, airsign signs anyway (README, "Core dumps").
     let _ = airsign::disable_core_dumps();
     let cli = Cli::parse();
-    ExitCode::from(run(cli))
+    ExitCode::from(output::exit_code(run(cli)))
 }
 
 /// Prints an error object on stdout (machine) and a line on stderr (people).
 fn report(e: &Error, line: Option<u64>) -> u8 {
     eprintln!("airsign: {e}");
-    let mut out = io::stdout().lock();
-    let _ = writeln!(out, "{}", e.to_json_line(line)).and_then(|()| out.flush());
-    u8::try_from(e.code().exit_code()).unwrap_or(1)
+    match output::stdout_line(&e.to_json_line(line)) {
+        Ok(_) => u8::try_from(e.code().exit_code()).unwrap_or(1),
+        Err(w) => stdout_failed(&w),
+    }
+}
+
+/// A write to stdout failed (not a closed pipe: a full disk, an I/O error): the output is
+/// lost, so the run is an I/O error.
+fn stdout_failed(e: &io::Error) -> u8 {
+    eprintln!("airsign: io: cannot write to stdout: {e}");
+    3
+}
+
+/// Prints one JSON line on stdout: 0 when written or when the reader went away (a closed
+/// stdout is not an error), 3 when the write failed.
+fn print_line(line: &str) -> u8 {
+    match output::stdout_line(line) {
+        Ok(Written::Yes | Written::Closed) => 0,
+        Err(e) => stdout_failed(&e),
+    }
 }
 
 fn load_keys(args: &KeyArgs) -> Result<Keyring, Error> {
@@ -175,12 +203,7 @@ fn run(cli: Cli) -> u8 {
                 Err(e) => return report(&e, None),
             };
             match sign_request(&text, &keyring, &ctx) {
-                Ok(env) => {
-                    let mut out = io::stdout().lock();
-                    // A closed stdout is not an error (CONTRACT.md §3).
-                    let _ = writeln!(out, "{}", env.to_json_line()).and_then(|()| out.flush());
-                    0
-                }
+                Ok(env) => print_line(&env.to_json_line()),
                 Err(e) => report(&e, None),
             }
         }
@@ -274,9 +297,7 @@ fn run(cli: Cli) -> u8 {
                         Scheme::Secp256k1 => "secp256k1",
                     };
                     let line = serde_json::json!({"airsign": 1, "scheme": scheme, "address": a});
-                    let mut out = io::stdout().lock();
-                    let _ = writeln!(out, "{line}").and_then(|()| out.flush());
-                    0
+                    print_line(&line.to_string())
                 }
                 Err(e) => report(&e, None),
             }
@@ -309,17 +330,23 @@ fn verify_input(
         _ => Box::new(io::BufReader::new(io::stdin())),
     };
     let mut reader = reader.take(MAX_VERIFY_BYTES);
-    let mut out = io::BufWriter::new(io::stdout().lock());
     let mut counts = [0u64; 3];
-    let mut emit = |line_no: u64, raw: &[u8], counts: &mut [u64; 3]| -> bool {
+    // Ok(false): the reader went away (a closed stdout is not an error): stop quietly.
+    let emit = |line_no: u64, raw: &[u8], counts: &mut [u64; 3]| -> Result<bool, Error> {
         let (line, outcome) = verify_line(line_no, raw, keys, opts);
         counts[match outcome {
             Outcome::Ok => 0,
             Outcome::Unverifiable => 1,
             Outcome::Failed => 2,
         }] += 1;
-        // A closed stdout is not an error (CONTRACT.md §3): stop quietly.
-        writeln!(out, "{line}").and_then(|()| out.flush()).is_ok()
+        match output::stdout_line(&line) {
+            Ok(w) => Ok(w == Written::Yes),
+            Err(e) => Err(Error::new(
+                ErrorCode::Io,
+                None,
+                format!("cannot write to stdout: {e}"),
+            )),
+        }
     };
     let mut buf = Vec::new();
     let mut line_no = 0u64;
@@ -343,11 +370,11 @@ fn verify_input(
                 let mut doc = raw.to_vec();
                 doc.push(b'\n');
                 reader.read_to_end(&mut doc).map_err(io_err)?;
-                emit(line_no, &doc, &mut counts);
+                emit(line_no, &doc, &mut counts)?;
                 return Ok(counts);
             }
         }
-        if !emit(line_no, raw, &mut counts) {
+        if !emit(line_no, raw, &mut counts)? {
             break;
         }
     }
