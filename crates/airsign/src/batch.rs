@@ -18,6 +18,7 @@
 
 use std::collections::BTreeMap;
 use std::io::{self, BufRead, BufReader, Read, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 
 use airsign_core::Context;
@@ -125,12 +126,16 @@ fn answer_chunk(
     }
 }
 
-/// Reads the next chunk; `None` at end of input.
+/// Reads the next chunk; `None` at end of input, or once `stop` is set.
+///
+/// Once `stop` is set no further line is taken, and a line whose reading the stop cut
+/// short (no line break yet) is dropped: only whole lines are answered.
 fn read_chunk<R: Read>(
     input: &mut BufReader<R>,
     seq: u64,
     first_line: u64,
     opts: &BatchOptions,
+    stop: &AtomicBool,
 ) -> io::Result<Option<Chunk>> {
     let mut data = Vec::new();
     let mut ends = Vec::new();
@@ -138,11 +143,20 @@ fn read_chunk<R: Read>(
     // Content up to the limit plus its line break.
     let limit = opts.max_line_bytes.saturating_add(1);
     loop {
+        if stop.load(Ordering::Relaxed) {
+            break;
+        }
         let start = data.len();
         let n = (&mut *input)
             .take(limit as u64)
             .read_until(b'\n', &mut data)?;
         if n == 0 {
+            break;
+        }
+        if stop.load(Ordering::Relaxed) && data.last() != Some(&b'\n') {
+            // The stop came while this line was being read (a stopped reader reports end
+            // of input): it is not whole, so it is not answered.
+            data.truncate(start);
             break;
         }
         if n == limit && data.last() != Some(&b'\n') {
@@ -229,10 +243,25 @@ fn gone(r: io::Result<()>, summary: &mut BatchSummary) -> io::Result<bool> {
 /// the run quietly with `stopped_early`.
 pub fn run_batch<R: Read + Send, W: Write + Send>(
     input: R,
+    out: W,
+    keys: &Keyring,
+    ctx: &Context<'_>,
+    opts: BatchOptions,
+) -> io::Result<BatchSummary> {
+    run_batch_until(input, out, keys, ctx, opts, &AtomicBool::new(false))
+}
+
+/// [`run_batch`] that stops reading once `stop` is set (by a signal handler): the lines
+/// already taken are answered and written whole, then the run ends with `stopped_early`.
+/// An `input` that blocks should return end of input once `stop` is set, or the stop waits
+/// for its next line.
+pub fn run_batch_until<R: Read + Send, W: Write + Send>(
+    input: R,
     mut out: W,
     keys: &Keyring,
     ctx: &Context<'_>,
     opts: BatchOptions,
+    stop: &AtomicBool,
 ) -> io::Result<BatchSummary> {
     let mut input = BufReader::with_capacity(1 << 16, input);
     let jobs = opts.jobs.max(1);
@@ -240,7 +269,7 @@ pub fn run_batch<R: Read + Send, W: Write + Send>(
         let mut summary = BatchSummary::default();
         let mut line = 1;
         let mut seq = 0;
-        while let Some(chunk) = read_chunk(&mut input, seq, line, &opts)? {
+        while let Some(chunk) = read_chunk(&mut input, seq, line, &opts, stop)? {
             seq += 1;
             line += chunk.ends.len() as u64;
             let a = answer_chunk(&chunk, keys, ctx, opts.max_line_bytes);
@@ -250,6 +279,7 @@ pub fn run_batch<R: Read + Send, W: Write + Send>(
                 break;
             }
         }
+        summary.stopped_early |= stop.load(Ordering::Relaxed);
         return Ok(summary);
     }
 
@@ -280,6 +310,7 @@ pub fn run_batch<R: Read + Send, W: Write + Send>(
         keys,
         ctx,
         opts,
+        stop,
     };
     std::thread::scope(|s| -> io::Result<()> {
         // `jobs - 1` more workers beside this thread; each reads its own chunks, signs
@@ -297,7 +328,8 @@ pub fn run_batch<R: Read + Send, W: Write + Send>(
         Ok(())
     })?;
     let Shared { feed, out, .. } = shared;
-    let sink = out.into_inner().unwrap_or_else(PoisonError::into_inner);
+    let mut sink = out.into_inner().unwrap_or_else(PoisonError::into_inner);
+    sink.summary.stopped_early |= stop.load(Ordering::Relaxed);
     if let Some(e) = sink.error {
         return Err(e);
     }
@@ -352,6 +384,8 @@ struct Shared<'a, R, W> {
     keys: &'a Keyring,
     ctx: &'a Context<'a>,
     opts: BatchOptions,
+    /// Set by a signal: read no more.
+    stop: &'a AtomicBool,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -381,7 +415,7 @@ impl<R: Read, W: Write> Shared<'_, R, W> {
                     return;
                 }
                 let (seq, line) = (feed.seq, feed.line);
-                match read_chunk(&mut feed.input, seq, line, &self.opts) {
+                match read_chunk(&mut feed.input, seq, line, &self.opts, self.stop) {
                     Ok(Some(chunk)) => {
                         feed.seq += 1;
                         feed.line += chunk.ends.len() as u64;

@@ -8,11 +8,13 @@
 #![forbid(unsafe_code)]
 
 mod batch;
-pub mod output;
 mod harden;
+pub mod output;
+#[cfg(unix)]
+pub mod signals;
 pub mod verify;
 
-pub use batch::{BatchOptions, BatchSummary, MAX_LINE_BYTES, run_batch};
+pub use batch::{BatchOptions, BatchSummary, MAX_LINE_BYTES, run_batch, run_batch_until};
 pub use harden::{Hardening, disable_core_dumps};
 pub use verify::{Outcome, verify_envelope, verify_line, verify_parsed};
 

@@ -27,7 +27,9 @@ Exit codes:
   1  at least one request refused (bad input, bad key)
   2  usage error
   3  I/O error: an unreadable file, or stdout or stderr cannot be written (a full
-     disk); a closed stdout is not an error";
+     disk); a closed stdout is not an error
+  129, 130, 143  batch stopped by SIGHUP, SIGINT, SIGTERM (128 + the signal): the lines
+     read so far are answered whole, then a summary on stderr";
 
 const VERIFY_EXIT_CODES: &str = "\
 Exit codes:
@@ -229,7 +231,38 @@ fn run(cli: Cli) -> u8 {
             }
             // No buffer of our own: batch writes whole chunks of answers, each ending at a
             // line break, which stdout's line buffering passes straight to the descriptor.
-            match run_batch(input, stdout, &keyring, &ctx, opts) {
+            // SIGTERM/SIGINT/SIGHUP stop the reading; what was read is answered whole.
+            #[cfg(unix)]
+            let (result, stop) = match airsign::signals::Stop::install() {
+                Ok(stop) => {
+                    let input = airsign::signals::StopReader::new(input, &stop);
+                    let r =
+                        airsign::run_batch_until(input, stdout, &keyring, &ctx, opts, stop.flag());
+                    (r, stop.signal())
+                }
+                Err(e) => {
+                    eprintln!(
+                        "airsign: warning: cannot handle stop signals ({e}); a signal ends the batch where it is"
+                    );
+                    (run_batch(input, stdout, &keyring, &ctx, opts), None)
+                }
+            };
+            #[cfg(not(unix))]
+            let (result, stop) = (run_batch(input, stdout, &keyring, &ctx, opts), None::<i32>);
+            #[cfg(unix)]
+            if let (Some(sig), Ok(s)) = (stop, &result) {
+                eprintln!(
+                    "airsign: stopped by {} after line {}: {} signed, {} refused; later input was not answered",
+                    airsign::signals::name(sig),
+                    s.signed + s.refused,
+                    s.signed,
+                    s.refused,
+                );
+                return airsign::signals::exit_code_for(sig);
+            }
+            #[cfg(not(unix))]
+            let _ = stop;
+            match result {
                 Ok(s) => {
                     if s.refused > 0 {
                         eprintln!(

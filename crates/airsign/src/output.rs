@@ -69,5 +69,9 @@ pub fn stdout_line(line: &str) -> io::Result<Written> {
 /// The exit code a run ends with: `code`, except that a run that would exit 0 exits 3
 /// (I/O) when a message could not be written to stderr.
 pub fn exit_code(code: u8) -> u8 {
-    if code == 0 && stderr_failed() { 3 } else { code }
+    if code == 0 && stderr_failed() {
+        3
+    } else {
+        code
+    }
 }

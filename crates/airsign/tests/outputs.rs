@@ -184,5 +184,9 @@ fn a_closed_stdout_stays_quiet() {
     c.stdout(writer);
     let o = run(c);
     assert_eq!(o.status.code(), Some(0), "{o:?}");
-    assert!(o.stderr.is_empty(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        o.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
 }
