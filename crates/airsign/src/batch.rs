@@ -26,6 +26,47 @@ use airsign_keys::Keyring;
 
 use crate::{answer_line_into, oversize_line};
 
+/// How one line was answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    /// Signed (batch) or verified `ok` (verify).
+    Good,
+    /// Verified, but not everything could be checked (verify only).
+    Unverifiable,
+    /// Refused (batch) or `failed` (verify): an error object.
+    Refused,
+    /// Nothing written for this line (verify skips blank lines).
+    Skipped,
+}
+
+/// What the pipeline does with each line: `batch` signs it, `verify` checks it.
+pub trait LineAnswerer: Sync {
+    /// Appends the answer to line `line_no` (no line break) to `out`.
+    fn answer(&self, line_no: u64, raw: &[u8], out: &mut String) -> Answer;
+    /// Appends the answer to a line longer than `max` bytes, which was not kept.
+    fn oversize(&self, line_no: u64, max: usize, out: &mut String) -> Answer;
+}
+
+/// `batch`: each line is a request to sign.
+struct Signer<'a> {
+    keys: &'a Keyring,
+    ctx: &'a Context<'a>,
+}
+
+impl LineAnswerer for Signer<'_> {
+    fn answer(&self, line_no: u64, raw: &[u8], out: &mut String) -> Answer {
+        if answer_line_into(line_no, raw, self.keys, self.ctx, out) {
+            Answer::Good
+        } else {
+            Answer::Refused
+        }
+    }
+    fn oversize(&self, line_no: u64, max: usize, out: &mut String) -> Answer {
+        out.push_str(&oversize_line(line_no, max));
+        Answer::Refused
+    }
+}
+
 /// Longest line `batch` reads as a request (the bytes before its line break): the same
 /// 16 MiB that `sign` takes for one request, far above any real cancel.
 pub const MAX_LINE_BYTES: usize = 16 * 1024 * 1024;
@@ -64,6 +105,8 @@ pub struct BatchSummary {
     pub signed: u64,
     /// Lines answered with an error object.
     pub refused: u64,
+    /// Lines verified as `unverifiable` (verify only; batch leaves it 0).
+    pub unverifiable: u64,
     /// Whether the run stopped early (`fail_fast`, or the reader of the output went away).
     pub stopped_early: bool,
 }
@@ -83,8 +126,8 @@ struct Chunk {
 struct Answered {
     seq: u64,
     text: String,
-    /// Per line: signed or refused, in order.
-    oks: Vec<bool>,
+    /// Per line, in order: how it was answered.
+    oks: Vec<Answer>,
     /// Byte offset in `text` after each line's answer (for cutting at fail-fast).
     ends: Vec<usize>,
 }
@@ -94,10 +137,9 @@ fn strip_eol(mut raw: &[u8]) -> &[u8] {
     raw.strip_suffix(b"\r").unwrap_or(raw)
 }
 
-fn answer_chunk(
+fn answer_chunk<A: LineAnswerer + ?Sized>(
     chunk: &Chunk,
-    keys: &Keyring,
-    ctx: &Context<'_>,
+    answerer: &A,
     max_line_bytes: usize,
 ) -> Answered {
     let mut text = String::with_capacity(chunk.data.len() * 4 + 64);
@@ -108,12 +150,13 @@ fn answer_chunk(
         let raw = strip_eol(&chunk.data[start..end]);
         let line_no = chunk.first_line + i as u64;
         let ok = if chunk.oversize.contains(&i) {
-            text.push_str(&oversize_line(line_no, max_line_bytes));
-            false
+            answerer.oversize(line_no, max_line_bytes, &mut text)
         } else {
-            answer_line_into(line_no, raw, keys, ctx, &mut text)
+            answerer.answer(line_no, raw, &mut text)
         };
-        text.push('\n');
+        if ok != Answer::Skipped {
+            text.push('\n');
+        }
         oks.push(ok);
         ends.push(text.len());
         start = end;
@@ -197,14 +240,17 @@ fn write_answered<W: Write>(
     let mut cut = a.text.len();
     let mut stop = false;
     for (i, &ok) in a.oks.iter().enumerate() {
-        if ok {
-            summary.signed += 1;
-        } else {
-            summary.refused += 1;
-            if fail_fast {
-                cut = a.ends[i];
-                stop = true;
-                break;
+        match ok {
+            Answer::Good => summary.signed += 1,
+            Answer::Unverifiable => summary.unverifiable += 1,
+            Answer::Skipped => {}
+            Answer::Refused => {
+                summary.refused += 1;
+                if fail_fast {
+                    cut = a.ends[i];
+                    stop = true;
+                    break;
+                }
             }
         }
     }
@@ -257,9 +303,25 @@ pub fn run_batch<R: Read + Send, W: Write + Send>(
 /// for its next line.
 pub fn run_batch_until<R: Read + Send, W: Write + Send>(
     input: R,
-    mut out: W,
+    out: W,
     keys: &Keyring,
     ctx: &Context<'_>,
+    opts: BatchOptions,
+    stop: &AtomicBool,
+) -> io::Result<BatchSummary> {
+    run_lines(input, out, &Signer { keys, ctx }, opts, stop)
+}
+
+/// The pipeline itself: every line of `input` answered by `answerer` on `out`, in input
+/// order, on `opts.jobs` workers, until the input ends or `stop` is set.
+///
+/// # Errors
+///
+/// I/O on `input` or `out` (a closed `out` is not an error: `stopped_early`).
+pub fn run_lines<R: Read + Send, W: Write + Send, A: LineAnswerer + ?Sized>(
+    input: R,
+    mut out: W,
+    answerer: &A,
     opts: BatchOptions,
     stop: &AtomicBool,
 ) -> io::Result<BatchSummary> {
@@ -272,7 +334,7 @@ pub fn run_batch_until<R: Read + Send, W: Write + Send>(
         while let Some(chunk) = read_chunk(&mut input, seq, line, &opts, stop)? {
             seq += 1;
             line += chunk.ends.len() as u64;
-            let a = answer_chunk(&chunk, keys, ctx, opts.max_line_bytes);
+            let a = answer_chunk(&chunk, answerer, opts.max_line_bytes);
             if !write_answered(&mut out, &a, &mut summary, opts.fail_fast)?
                 || !flush(&mut out, &mut summary)?
             {
@@ -307,8 +369,7 @@ pub fn run_batch_until<R: Read + Send, W: Write + Send>(
             error: None,
         }),
         max_pending,
-        keys,
-        ctx,
+        answerer,
         opts,
         stop,
     };
@@ -374,15 +435,14 @@ struct Sink<W> {
 }
 
 /// What every worker shares.
-struct Shared<'a, R, W> {
+struct Shared<'a, R, W, A: ?Sized> {
     feed: Mutex<Feed<R>>,
     turn: Mutex<Turn>,
     /// Signalled when `pending` shrinks or the run stops.
     room: Condvar,
     out: Mutex<Sink<W>>,
     max_pending: usize,
-    keys: &'a Keyring,
-    ctx: &'a Context<'a>,
+    answerer: &'a A,
     opts: BatchOptions,
     /// Set by a signal: read no more.
     stop: &'a AtomicBool,
@@ -392,7 +452,7 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-impl<R: Read, W: Write> Shared<'_, R, W> {
+impl<R: Read, W: Write, A: LineAnswerer + ?Sized> Shared<'_, R, W, A> {
     /// One worker: read a chunk, answer it, hand it to the writer; until the input ends
     /// or the run stops.
     fn work(&self) {
@@ -433,7 +493,7 @@ impl<R: Read, W: Write> Shared<'_, R, W> {
                     }
                 }
             };
-            let answered = answer_chunk(&chunk, self.keys, self.ctx, self.opts.max_line_bytes);
+            let answered = answer_chunk(&chunk, self.answerer, self.opts.max_line_bytes);
             drop(chunk);
             self.deliver(answered);
         }
@@ -515,9 +575,9 @@ impl<R: Read, W: Write> Shared<'_, R, W> {
 }
 
 /// Stops the run when the worker holding it unwinds.
-struct StopOnPanic<'s, 'a, R, W>(&'s Shared<'a, R, W>);
+struct StopOnPanic<'s, 'a, R, W, A: ?Sized>(&'s Shared<'a, R, W, A>);
 
-impl<R, W> Drop for StopOnPanic<'_, '_, R, W> {
+impl<R, W, A: ?Sized> Drop for StopOnPanic<'_, '_, R, W, A> {
     fn drop(&mut self) {
         if std::thread::panicking() {
             let mut turn = lock(&self.0.turn);

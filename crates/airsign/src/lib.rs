@@ -14,9 +14,12 @@ pub mod output;
 pub mod signals;
 pub mod verify;
 
-pub use batch::{BatchOptions, BatchSummary, MAX_LINE_BYTES, run_batch, run_batch_until};
+pub use batch::{
+    Answer, BatchOptions, BatchSummary, LineAnswerer, MAX_LINE_BYTES, run_batch, run_batch_until,
+    run_lines,
+};
 pub use harden::{Hardening, disable_core_dumps};
-pub use verify::{Outcome, verify_envelope, verify_line, verify_parsed};
+pub use verify::{Outcome, Verifier, verify_envelope, verify_line, verify_parsed};
 
 use airsign_core::{Context, Envelope, Error, ErrorCode, Request, Result};
 use airsign_keys::Keyring;
@@ -26,6 +29,9 @@ pub const VENUES: &[&str] = &["pacifica", "derive", "mobula", "ripio", "layer1"]
 
 /// Parses one request (JSON text) and builds its signed envelope.
 pub fn sign_request(text: &str, keys: &Keyring, ctx: &Context<'_>) -> Result<Envelope> {
+    // Refused for its shape before anything is parsed: no tree is built for a line of a
+    // million values (the fast paths included).
+    airsign_core::json::check_shape(text)?;
     // The plainest Pacifica and Derive cancels are read straight from the text (the
     // kill-switch case: thousands of them); anything else, and every error, takes the
     // general path.

@@ -6,7 +6,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use airsign::output::{self, Written};
-use airsign::{BatchOptions, Outcome, run_batch, sign_request, verify_line};
+use airsign::{
+    BatchOptions, LineAnswerer, MAX_LINE_BYTES, Outcome, run_batch, sign_request, verify_line,
+};
 use airsign_core::verify::VerifyOptions;
 use airsign_core::{Context, Error, ErrorCode, RandomIds, SystemClock};
 use airsign_keys::{FilePolicy, KeyFile, Keyring, prompt_on_tty, read_password_file};
@@ -84,6 +86,9 @@ enum Command {
         /// one given as a request's base_url.
         #[arg(long, value_name = "URL")]
         base_url: Vec<String>,
+        /// Verifying threads (default: one per core). Output order never depends on it.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+        jobs: Option<u16>,
         /// The envelope file; `-` or nothing reads stdin.
         envelopes: Option<PathBuf>,
     },
@@ -289,6 +294,7 @@ fn run(cli: Cli) -> u8 {
         Command::Verify {
             keys,
             base_url,
+            jobs,
             envelopes,
         } => {
             let keyring = match load_keys(&keys) {
@@ -299,7 +305,7 @@ fn run(cli: Cli) -> u8 {
                 base_urls: base_url,
                 now_ms: ctx.clock.now_ms(),
             };
-            match verify_input(envelopes.as_deref(), &keyring, &opts) {
+            match verify_input(envelopes.as_deref(), &keyring, &opts, jobs) {
                 Ok(counts) => {
                     eprintln!(
                         "airsign: {} ok, {} unverifiable, {} failed",
@@ -340,12 +346,15 @@ fn run(cli: Cli) -> u8 {
 
 /// Reads envelopes and prints one result line each; returns [ok, unverifiable, failed].
 ///
-/// NDJSON is streamed line by line. When the first non-blank line is not a JSON document
-/// by itself, the whole input is taken as one (pretty-printed) envelope instead.
+/// NDJSON goes through the batch pipeline: every core, results in input order, each line
+/// capped at [`MAX_LINE_BYTES`] like a batch line. When the first non-blank line is not
+/// a JSON document by itself, the whole input (at most [`MAX_LINE_BYTES`]) is taken as one
+/// (pretty-printed) envelope instead.
 fn verify_input(
     path: Option<&std::path::Path>,
     keys: &Keyring,
     opts: &VerifyOptions,
+    jobs: Option<u16>,
 ) -> Result<[u64; 3], Error> {
     use std::io::BufRead;
     let name = path.map_or_else(|| "stdin".to_owned(), |p| p.display().to_string());
@@ -356,62 +365,81 @@ fn verify_input(
             format!("cannot read envelopes from {name}: {e}"),
         )
     };
-    let reader: Box<dyn BufRead> = match path {
-        Some(p) if p.as_os_str() != "-" => {
-            Box::new(io::BufReader::new(std::fs::File::open(p).map_err(io_err)?))
-        }
-        _ => Box::new(io::BufReader::new(io::stdin())),
+    let reader: Box<dyn Read + Send> = match path {
+        Some(p) if p.as_os_str() != "-" => Box::new(std::fs::File::open(p).map_err(io_err)?),
+        _ => Box::new(io::stdin()),
     };
-    let mut reader = reader.take(MAX_VERIFY_BYTES);
-    let mut counts = [0u64; 3];
-    // Ok(false): the reader went away (a closed stdout is not an error): stop quietly.
-    let emit = |line_no: u64, raw: &[u8], counts: &mut [u64; 3]| -> Result<bool, Error> {
-        let (line, outcome) = verify_line(line_no, raw, keys, opts);
-        counts[match outcome {
-            Outcome::Ok => 0,
-            Outcome::Unverifiable => 1,
-            Outcome::Failed => 2,
-        }] += 1;
-        match output::stdout_line(&line) {
-            Ok(w) => Ok(w == Written::Yes),
+    let mut reader = io::BufReader::with_capacity(1 << 16, reader.take(MAX_VERIFY_BYTES));
+    // The first non-blank line (and the blank ones before it), read as a batch line is.
+    let limit = MAX_LINE_BYTES as u64 + 1;
+    let mut head = Vec::new();
+    let mut line_no = 0u64;
+    let first = loop {
+        let start = head.len();
+        let n = (&mut reader)
+            .take(limit)
+            .read_until(b'\n', &mut head)
+            .map_err(io_err)?;
+        if n == 0 {
+            break None;
+        }
+        line_no += 1;
+        let line = &head[start..];
+        if !line.iter().all(u8::is_ascii_whitespace) {
+            break Some(start);
+        }
+    };
+    let pretty = first.is_some_and(|start| {
+        let raw = &head[start..];
+        let whole_line = raw.len() as u64 == limit && raw.last() != Some(&b'\n');
+        let raw = raw.strip_suffix(b"\n").unwrap_or(raw);
+        let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+        !whole_line && !airsign_core::json::is_one_document(raw)
+    });
+    if let (true, Some(start)) = (pretty, first) {
+        // One pretty-printed envelope: the rest of the input belongs to it.
+        let mut doc = head.split_off(start);
+        (&mut reader)
+            .take(limit)
+            .read_to_end(&mut doc)
+            .map_err(io_err)?;
+        let line = if doc.len() as u64 > MAX_LINE_BYTES as u64 {
+            let mut out = String::new();
+            airsign::Verifier { keys, opts }.oversize(line_no, MAX_LINE_BYTES, &mut out);
+            (out, Outcome::Failed)
+        } else {
+            verify_line(line_no, &doc, keys, opts)
+        };
+        let counts = match line.1 {
+            Outcome::Ok => [1, 0, 0],
+            Outcome::Unverifiable => [0, 1, 0],
+            Outcome::Failed => [0, 0, 1],
+        };
+        return match output::stdout_line(&line.0) {
+            Ok(_) => Ok(counts),
             Err(e) => Err(Error::new(
                 ErrorCode::Io,
                 None,
                 format!("cannot write to stdout: {e}"),
             )),
-        }
-    };
-    let mut buf = Vec::new();
-    let mut line_no = 0u64;
-    let mut first = true;
-    loop {
-        buf.clear();
-        if reader.read_until(b'\n', &mut buf).map_err(io_err)? == 0 {
-            break;
-        }
-        line_no += 1;
-        let raw = buf.strip_suffix(b"\n").unwrap_or(&buf);
-        let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
-        if raw.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        if first {
-            first = false;
-            let whole_line = serde_json::from_slice::<serde_json::Value>(raw).is_ok();
-            if !whole_line {
-                // One pretty-printed envelope: the rest of the input belongs to it.
-                let mut doc = raw.to_vec();
-                doc.push(b'\n');
-                reader.read_to_end(&mut doc).map_err(io_err)?;
-                emit(line_no, &doc, &mut counts)?;
-                return Ok(counts);
-            }
-        }
-        if !emit(line_no, raw, &mut counts)? {
-            break;
-        }
+        };
     }
-    if counts == [0, 0, 0] {
+    let mut batch = BatchOptions::default();
+    if let Some(n) = jobs {
+        batch.jobs = usize::from(n);
+    }
+    let input = io::Cursor::new(head).chain(reader);
+    let never = std::sync::atomic::AtomicBool::new(false);
+    let summary = airsign::run_lines(
+        input,
+        io::stdout(),
+        &airsign::Verifier { keys, opts },
+        batch,
+        &never,
+    )
+    .map_err(|e| Error::new(ErrorCode::Io, None, format!("verify I/O failed: {e}")))?;
+    let counts = [summary.signed, summary.unverifiable, summary.refused];
+    if counts == [0, 0, 0] && !summary.stopped_early {
         return Err(Error::new(
             ErrorCode::EnvelopeMalformed,
             None,

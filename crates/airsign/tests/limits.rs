@@ -52,3 +52,72 @@ fn scrypt_keystores_with_huge_r_or_p_are_refused_cheaply() {
         assert!(kib < 64 * 1024, "n={n} r={r} p={p}: peak {kib} KiB");
     }
 }
+
+/// The red team's line: 15 MiB of `{"x":[0,0,…]}` (7.8 million values).
+fn wide_line() -> Vec<u8> {
+    let n = 15 * 1024 * 1024 / 2 - 8;
+    let mut v = Vec::with_capacity(2 * n + 16);
+    v.extend_from_slice(br#"{"x":["#);
+    for _ in 0..n - 1 {
+        v.extend_from_slice(b"0,");
+    }
+    v.extend_from_slice(b"0]}\n");
+    v
+}
+
+fn run_measured(args: &[&str], input: &std::path::Path) -> Option<(String, u64)> {
+    let args: Vec<&OsStr> = args.iter().map(OsStr::new).collect();
+    let (out, kib, _) = measured(&args, Stdio::from(std::fs::File::open(input).unwrap()))?;
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+    Some((stdout, kib))
+}
+
+/// Peak RSS for one 15 MiB hostile line: at most 96 MiB for `sign` and `verify` (it was
+/// 798 MiB), and for four of them through `batch --jobs 2` at most 160 MiB (1.4 GiB).
+#[test]
+fn a_wide_line_is_refused_in_memory_near_its_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let one = dir.path().join("one.ndjson");
+    std::fs::write(&one, wide_line()).unwrap();
+    let four = dir.path().join("four.ndjson");
+    std::fs::write(&four, wide_line().repeat(4)).unwrap();
+    let key = private_file(dir.path(), "key.hex", format!("{}\n", "11".repeat(32)));
+    let key = key.to_str().unwrap();
+
+    let mut peaks = Vec::new();
+    for (what, args, input, lines, cap_mib) in [
+        ("sign", vec!["sign", "--key-file", key], &one, 1, 96),
+        ("verify", vec!["verify"], &one, 1, 96),
+        (
+            "verify --jobs 2",
+            vec!["verify", "--jobs", "2"],
+            &four,
+            4,
+            160,
+        ),
+        (
+            "batch --jobs 2",
+            vec!["batch", "--jobs", "2", "--key-file", key],
+            &four,
+            4,
+            160,
+        ),
+    ] {
+        let Some((stdout, kib)) = run_measured(&args, input) else {
+            return;
+        };
+        assert_eq!(stdout.lines().count(), lines, "{what}: {stdout:.300}");
+        for l in stdout.lines() {
+            assert!(l.contains("malformed"), "{what}: {l:.300}");
+            assert!(l.len() < 4096, "{what}: the answer echoes the line");
+        }
+        peaks.push(format!("{what}: {} MiB", kib / 1024));
+        assert!(
+            kib <= cap_mib * 1024,
+            "{what}: peak {kib} KiB > {cap_mib} MiB"
+        );
+    }
+    eprintln!("peak RSS: {}", peaks.join(", "));
+}
