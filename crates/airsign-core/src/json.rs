@@ -368,7 +368,8 @@ pub fn number_as_u64(n: &Number) -> std::result::Result<u64, IntCheck> {
         return Err(IntCheck::Negative);
     }
     if neg {
-        return Ok(0);
+        // `-0`: refused, never coerced to 0.
+        return Err(IntCheck::Negative);
     }
     digits.parse::<u64>().map_err(|_| IntCheck::TooLarge)
 }
@@ -378,6 +379,10 @@ pub fn number_as_i64(n: &Number) -> Option<i64> {
     let text = n.as_str();
     let digits = text.strip_prefix('-').unwrap_or(text);
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    if text.starts_with('-') && digits.bytes().all(|b| b == b'0') {
+        // `-0`: refused, never coerced to 0.
         return None;
     }
     text.parse::<i64>().ok()

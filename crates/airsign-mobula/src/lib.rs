@@ -695,6 +695,8 @@ fn check_execute<'a>(f: &Fields<'a>) -> Result<&'a str> {
             e.message(),
         )
     })?;
+    // Its strings reach the venue too: the same character rule as the request's own.
+    airsign_core::text::check_strings("params.payloadStr", &Value::Object(payload.clone()))?;
     for name in ["action", "dex", "chainId", "transport", "marketId"] {
         if let (Some(inner), Some(outer)) = (payload.get(name), f.get(name))
             && inner != outer

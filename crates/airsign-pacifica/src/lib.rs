@@ -193,6 +193,14 @@ pub fn parse(req: &Request, ctx: &Context<'_>) -> Result<PacificaRequest> {
         }
         Some(v) => value_u64("expiry_window", v)?,
     };
+    if expiry_window == 0 {
+        return Err(Error::invalid_text(
+            "expiry_window",
+            "at least 1 millisecond (30000 is the venue's default); carrying a request \
+             across an air gap takes seconds",
+            "0 (the request would be expired on arrival)",
+        ));
+    }
     if timestamp.checked_add(expiry_window).is_none() {
         return Err(Error::invalid_text(
             "expiry_window",

@@ -18,7 +18,7 @@
 
 use std::collections::BTreeMap;
 use std::io::{self, BufRead, BufReader, Read, Write};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 
 use airsign_core::Context;
@@ -51,11 +51,20 @@ pub trait LineAnswerer: Sync {
 struct Signer<'a> {
     keys: &'a Keyring,
     ctx: &'a Context<'a>,
+    /// Signed lines with an `expiry_window` under a second (for one warning).
+    short_windows: AtomicU64,
 }
 
 impl LineAnswerer for Signer<'_> {
     fn answer(&self, line_no: u64, raw: &[u8], out: &mut String) -> Answer {
         if answer_line_into(line_no, raw, self.keys, self.ctx, out) {
+            if std::str::from_utf8(raw)
+                .ok()
+                .and_then(crate::short_expiry_window)
+                .is_some()
+            {
+                self.short_windows.fetch_add(1, Ordering::Relaxed);
+            }
             Answer::Good
         } else {
             Answer::Refused
@@ -107,6 +116,8 @@ pub struct BatchSummary {
     pub refused: u64,
     /// Lines verified as `unverifiable` (verify only; batch leaves it 0).
     pub unverifiable: u64,
+    /// Signed lines whose `expiry_window` is under a second (batch only; for a warning).
+    pub short_windows: u64,
     /// Whether the run stopped early (`fail_fast`, or the reader of the output went away).
     pub stopped_early: bool,
 }
@@ -309,7 +320,14 @@ pub fn run_batch_until<R: Read + Send, W: Write + Send>(
     opts: BatchOptions,
     stop: &AtomicBool,
 ) -> io::Result<BatchSummary> {
-    run_lines(input, out, &Signer { keys, ctx }, opts, stop)
+    let signer = Signer {
+        keys,
+        ctx,
+        short_windows: AtomicU64::new(0),
+    };
+    let mut summary = run_lines(input, out, &signer, opts, stop)?;
+    summary.short_windows = signer.short_windows.load(Ordering::Relaxed);
+    Ok(summary)
 }
 
 /// The pipeline itself: every line of `input` answered by `answerer` on `out`, in input

@@ -64,6 +64,30 @@ pub fn sign_parsed(req: &Request, keys: &Keyring, ctx: &Context<'_>) -> Result<E
     }
 }
 
+/// Shortest `expiry_window` signed without a warning (ms): carrying a request across an
+/// air gap takes longer than a second.
+pub const MIN_QUIET_EXPIRY_MS: u64 = 1000;
+
+/// The request's `expiry_window` when it is below [`MIN_QUIET_EXPIRY_MS`] (for a warning
+/// on stderr). A quick look at the text, not a parse: called on requests already signed.
+pub fn short_expiry_window(text: &str) -> Option<u64> {
+    let at = text.find("\"expiry_window\"")? + "\"expiry_window\"".len();
+    let rest = text[at..].trim_start().strip_prefix(':')?.trim_start();
+    let end = rest
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(rest.len());
+    let w: u64 = rest[..end].parse().ok()?;
+    (w < MIN_QUIET_EXPIRY_MS).then_some(w)
+}
+
+/// The warning for requests whose `expiry_window` is below [`MIN_QUIET_EXPIRY_MS`].
+pub fn short_expiry_warning(what: &str) -> String {
+    format!(
+        "warning: {what} an expiry_window under {MIN_QUIET_EXPIRY_MS} ms: carrying a request \
+         across an air gap takes longer than that, so it may be expired on arrival"
+    )
+}
+
 /// The answer to a batch line longer than `max` bytes (its bytes are never parsed).
 pub fn oversize_line(line_no: u64, max: usize) -> String {
     Error::new(

@@ -210,7 +210,15 @@ fn run(cli: Cli) -> u8 {
                 Err(e) => return report(&e, None),
             };
             match sign_request(&text, &keyring, &ctx) {
-                Ok(env) => print_line(&env.to_json_line()),
+                Ok(env) => {
+                    if airsign::short_expiry_window(&text).is_some() {
+                        eprintln!(
+                            "airsign: {}",
+                            airsign::short_expiry_warning("the request has")
+                        );
+                    }
+                    print_line(&env.to_json_line())
+                }
                 Err(e) => report(&e, None),
             }
         }
@@ -267,6 +275,12 @@ fn run(cli: Cli) -> u8 {
             }
             #[cfg(not(unix))]
             let _ = stop;
+            if let Ok(s) = &result
+                && s.short_windows > 0
+            {
+                let what = format!("{} signed requests have", s.short_windows);
+                eprintln!("airsign: {}", airsign::short_expiry_warning(&what));
+            }
             match result {
                 Ok(s) => {
                     if s.refused > 0 {
