@@ -144,14 +144,23 @@ pub fn parse_envelope(text: &str) -> Result<Envelope> {
         return Err(Error::new(
             ErrorCode::EnvelopeMalformed,
             Some(k),
-            "expected only the envelope's fields (CONTRACT.md §2), saw an unknown one",
+            "expected only the envelope's fields, saw an unknown one",
+        ));
+    }
+    // airsign never writes `"login":null` (a REST envelope has no login at all); read
+    // leniently it would vanish and the envelope still compare equal.
+    if map.get("login").is_some_and(Value::is_null) {
+        return Err(malformed(
+            "login",
+            "a login frame (WebSocket) or no login field",
+            &Value::Null,
         ));
     }
     serde_json::from_value(Value::Object(map)).map_err(|e| {
         Error::new(
             ErrorCode::EnvelopeMalformed,
             None,
-            format!("expected the envelope's field types (CONTRACT.md §2): {e}"),
+            format!("expected the envelope's field types: {e}"),
         )
     })
 }
@@ -160,7 +169,7 @@ fn missing(field: &str) -> Error {
     Error::new(
         ErrorCode::EnvelopeMalformed,
         Some(field),
-        "missing; expected every field of an envelope (CONTRACT.md §2)",
+        "missing; expected every field of an envelope",
     )
 }
 
