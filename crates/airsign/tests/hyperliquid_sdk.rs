@@ -91,9 +91,8 @@ fn airsign_signs_exactly_as_the_sdk() {
             .entry(case["kind"].as_str().unwrap().to_owned())
             .or_default() += 1;
         let req = &case["request"];
-        let keys = airsign::testing::keyring_signing_anything(
-            case["key"].as_str().unwrap().as_bytes(),
-        );
+        let keys =
+            airsign::testing::keyring_signing_anything(case["key"].as_str().unwrap().as_bytes());
         let clock = FixedClock(req["timestamp"].as_u64().unwrap());
         let ids = SequenceIds::new(0);
         let ctx = Context {
