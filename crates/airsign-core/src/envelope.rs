@@ -1,4 +1,4 @@
-//! The envelope: one ready-to-send request (CONTRACT.md §2).
+//! The envelope: one ready-to-send request (docs/format.md, "Envelope").
 //!
 //! Field order is part of the contract and is the declaration order below. `body` is the
 //! exact text to send; nothing downstream may re-serialise it.

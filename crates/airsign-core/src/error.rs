@@ -44,6 +44,14 @@ pub enum ErrorCode {
     KeyBadPassword,
     /// A bearer token that has already expired at the request's time.
     KeyTokenExpired,
+    /// The key's scheme (fixed by the operator) is not the one the request's venue signs
+    /// with, or the key file's content is not of its declared scheme.
+    KeySchemeMismatch,
+    /// More than one keyring key fits the request: it must name one with `key`.
+    KeyAmbiguous,
+    /// The operator's signing policy refuses the request (an action not allowed, a host
+    /// not allowed, a window too long, an identity other than the pinned one).
+    PolicyDenied,
     /// Reading or writing a file failed.
     Io,
     /// `verify`: the input is not an airsign envelope (not JSON, missing or mistyped
@@ -77,6 +85,9 @@ impl ErrorCode {
             Self::KeyPermissions => "key.permissions",
             Self::KeyBadPassword => "key.bad_password",
             Self::KeyTokenExpired => "key.token_expired",
+            Self::KeySchemeMismatch => "key.scheme_mismatch",
+            Self::KeyAmbiguous => "key.ambiguous",
+            Self::PolicyDenied => "policy.denied",
             Self::Io => "io",
             Self::EnvelopeMalformed => "envelope.malformed",
             Self::VerifyMismatch => "verify.mismatch",
@@ -85,7 +96,7 @@ impl ErrorCode {
         }
     }
 
-    /// The process exit code this error leads to (CONTRACT.md §3): 3 for I/O, else 1.
+    /// The process exit code this error leads to (docs/format.md, "Exit codes"): 3 for I/O, else 1.
     pub const fn exit_code(self) -> i32 {
         match self {
             Self::Io => 3,

@@ -1,4 +1,4 @@
-//! The request (CONTRACT.md §1): one JSON object naming a venue, an action and its
+//! The request (docs/format.md, "Request"): one JSON object naming a venue, an action and its
 //! parameters.
 //!
 //! Core checks what every venue shares — the field set, `transport`, `timestamp`,
@@ -41,9 +41,10 @@ const COMMON: &[&str] = &[
     "timestamp",
     "params",
     "id",
+    "key",
 ];
 
-/// Top-level fields that belong to one venue (CONTRACT.md §1); the venue refuses the
+/// Top-level fields that belong to one venue (docs/format.md, "Request"); the venue refuses the
 /// ones that are not its own.
 const VENUE_SPECIFIC: &[&str] = &[
     "expiry_window",
@@ -86,6 +87,9 @@ pub struct Request {
     pub params: Map<String, Value>,
     /// Venue-specific top-level fields (`expiry_window`, `account`, `wallet`, …).
     pub extra: Map<String, Value>,
+    /// With a keyring: the name of the key the request asks to be signed with. Only a
+    /// request to choose among the operator's keys, never a key itself.
+    pub key: Option<String>,
 }
 
 impl Request {
@@ -106,8 +110,8 @@ impl Request {
         // One pass over the fields (no hashing, no shifting), then the checks in a fixed
         // order, so which error a request with several problems gets never depends on
         // its key order.
-        let mut slots: [Option<Value>; 8] = Default::default();
-        const SLOT_NAMES: [&str; 8] = [
+        let mut slots: [Option<Value>; 9] = Default::default();
+        const SLOT_NAMES: [&str; 9] = [
             "venue",
             "action",
             "transport",
@@ -116,6 +120,7 @@ impl Request {
             "timestamp",
             "id",
             "params",
+            "key",
         ];
         let mut extra = Map::new();
         for (k, v) in map {
@@ -135,6 +140,7 @@ impl Request {
             timestamp,
             id,
             params,
+            key,
         ] = slots;
         let venue =
             take_string(venue, "venue")?.ok_or_else(|| Error::missing("venue", "a venue name"))?;
@@ -155,6 +161,7 @@ impl Request {
             None => None,
             Some(v) => Some(parse_timestamp("timestamp", &v)?),
         };
+        let key = take_string(key, "key")?;
         let params = match params {
             None => Map::new(),
             Some(Value::Object(p)) => p,
@@ -171,6 +178,7 @@ impl Request {
             id,
             params,
             extra,
+            key,
         })
     }
 

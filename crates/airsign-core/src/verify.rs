@@ -144,14 +144,14 @@ pub fn parse_envelope(text: &str) -> Result<Envelope> {
         return Err(Error::new(
             ErrorCode::EnvelopeMalformed,
             Some(k),
-            "expected only the envelope's fields (CONTRACT.md §2), saw an unknown one",
+            "expected only the envelope's fields (see docs/format.md), saw an unknown one",
         ));
     }
     serde_json::from_value(Value::Object(map)).map_err(|e| {
         Error::new(
             ErrorCode::EnvelopeMalformed,
             None,
-            format!("expected the envelope's field types (CONTRACT.md §2): {e}"),
+            format!("expected the envelope's field types (see docs/format.md): {e}"),
         )
     })
 }
@@ -160,7 +160,7 @@ fn missing(field: &str) -> Error {
     Error::new(
         ErrorCode::EnvelopeMalformed,
         Some(field),
-        "missing; expected every field of an envelope (CONTRACT.md §2)",
+        "missing; expected every field of an envelope (see docs/format.md)",
     )
 }
 

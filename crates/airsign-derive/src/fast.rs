@@ -14,7 +14,7 @@
 use airsign_core::json::fast::{self, Fields, Obj, not_fast, once};
 use airsign_core::validate::is_canonical_uuid;
 use airsign_core::{Context, Envelope, Result, Transport, timestamp_in_range};
-use airsign_keys::Keyring;
+use airsign_keys::Key;
 use airsign_keys::eth::Address;
 use serde::de::MapAccess;
 use serde_json::{Map, Value};
@@ -23,7 +23,7 @@ use crate::{Action, DeriveRequest, MAINNET_HOST};
 
 /// Signs `text` through the fast path when it takes the request (see the module docs);
 /// `None` means: use the general path.
-pub fn build_fast(text: &str, keys: &Keyring, ctx: &Context<'_>) -> Option<Result<Envelope>> {
+pub fn build_fast(text: &str, keys: &Key, ctx: &Context<'_>) -> Option<Result<Envelope>> {
     let p = parse_fast(text, ctx)?;
     Some(keys.secp256k1().and_then(|signer| crate::sign(&p, signer)))
 }

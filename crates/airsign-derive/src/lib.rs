@@ -6,13 +6,41 @@
 //! `X-DeriveSignature` and the body is the method's params object; over WebSocket the same
 //! three values go into a `public/login` frame sent first, and the request is a JSON-RPC
 //! frame `{id, method, params}`. No cancel method carries an EIP-712 action signature
-//! (venues/derive.md §4).
+//! (docs/venues/derive.md, "Signed bytes").
 //!
 //! The signed message covers neither the wallet nor the body, so this crate's checks are
 //! what stands between a typo and the venue: every param is checked against the v3
 //! OpenAPI type of its method (int64 vs uint64 ids, UUIDs, booleans), unknown params are
 //! refused, and the params object is then sent exactly as given, explicit `null`s
 //! included. This crate does no I/O and never sees key bytes.
+//!
+//! # Example
+//!
+//! Sign a cancel with a public test key (SHA-256 of `vector-key-1`; never fund it), clock
+//! and ids pinned:
+//!
+//! ```
+//! use airsign_core::{Context, Request};
+//! use airsign_keys::{Key, Scheme, SecretBytes};
+//!
+//! let key = "b46fe82232f5912acec09e955a0b21150fc2e3ccbaf0c1e97aea94c64a8ceac3";
+//! let keys = Key::from_bytes("key file", Scheme::Secp256k1, SecretBytes::new(key.as_bytes().to_vec()));
+//! let req = Request::parse(
+//!     r#"{"venue":"derive","action":"cancel","timestamp":1700000000000,"params":{
+//!         "instrument_name":"ETH-PERP","order_id":"3d0958f3-2ec2-4502-974c-65c64cc9ac88",
+//!         "subaccount_id":12345}}"#,
+//! )?;
+//! let env = Context::fixed(1_700_000_000_000, |ctx| airsign_derive::build(&req, &keys, ctx))?;
+//! assert_eq!(env.url, "https://api.derive.xyz/v3/private/cancel");
+//! assert_eq!(env.headers.get("X-DeriveWallet"), Some("0xAeCd5D1257167020ED09CA8F0F94cbCdC68CBC81"));
+//! // Only the timestamp is signed (EIP-191), so this is the reference vectors' signature.
+//! assert_eq!(env.signed[0].message.as_deref(), Some("1700000000000"));
+//! assert_eq!(env.headers.get("X-DeriveSignature"), Some(concat!(
+//!     "0x9560ac7763eb124c1b513874f622d703e085384850206bbb75e88420db135fdc",
+//!     "400e05193f48820b48e89330e0c0fd5438fd450e7bd6206c3e2e85af9f6f95381b"
+//! )));
+//! # Ok::<(), airsign_core::Error>(())
+//! ```
 #![forbid(unsafe_code)]
 
 use airsign_core::json::{self, Writer};
@@ -20,7 +48,7 @@ use airsign_core::validate::{Fields, is_canonical_uuid, value_i64, value_u64};
 use airsign_core::verify::{Verdict, VerifyOptions};
 use airsign_core::{Context, Envelope, Error, Headers, Request, Result, Signed, Transport};
 use airsign_keys::eth::{Address, EthSignature};
-use airsign_keys::{Eip191Replay, Eip191Sign, Keyring};
+use airsign_keys::{Eip191Replay, Eip191Sign, Key};
 use serde_json::{Map, Value};
 
 mod fast;
@@ -64,7 +92,7 @@ pub enum Action {
     SetCancelOnDisconnect,
 }
 
-/// Every action, in CONTRACT.md order.
+/// Every action, in the order docs/venues/derive.md lists them.
 pub const ACTIONS: &[Action] = &[
     Action::Cancel,
     Action::CancelByLabel,
@@ -82,7 +110,16 @@ pub const ACTIONS: &[Action] = &[
     Action::SetCancelOnDisconnect,
 ];
 
-/// The JSON type a param must have (v3 OpenAPI, venues/derive.md §4).
+/// What the keyring and the signing policy need to know of derive: its key scheme, the
+/// request fields a key may pin, and its cancel family (every action is a cancel or `set_cancel_on_disconnect`).
+pub const RULES: airsign_keys::VenueRules = airsign_keys::VenueRules {
+    venue: "derive",
+    scheme: airsign_keys::Scheme::Secp256k1,
+    identity: &["wallet"],
+    cancel_family: airsign_keys::every_action,
+};
+
+/// The JSON type a param must have (v3 OpenAPI, docs/venues/derive.md, "Request fields").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Ty {
     /// `integer<int64>`; negative values are refused (no id or nonce is negative).
@@ -409,7 +446,7 @@ pub fn signing_payload(timestamp: u64) -> String {
 }
 
 /// Builds the signed envelope for a Derive request.
-pub fn build(req: &Request, keys: &Keyring, ctx: &Context<'_>) -> Result<Envelope> {
+pub fn build(req: &Request, keys: &Key, ctx: &Context<'_>) -> Result<Envelope> {
     let p = parse(req, ctx)?;
     let signer = keys.secp256k1()?;
     sign(&p, signer)
@@ -616,7 +653,11 @@ mod tests {
     const KEY1: &str = "b46fe82232f5912acec09e955a0b21150fc2e3ccbaf0c1e97aea94c64a8ceac3";
 
     fn run(text: &str) -> Result<Envelope> {
-        let keys = Keyring::new(SecretBytes::new(KEY1.as_bytes().to_vec()));
+        let keys = Key::from_bytes(
+            "key file",
+            airsign_keys::Scheme::Secp256k1,
+            SecretBytes::new(KEY1.as_bytes().to_vec()),
+        );
         Context::fixed(1_700_000_000_000, |ctx| {
             build(&Request::parse(text)?, &keys, ctx)
         })

@@ -12,7 +12,7 @@
 
 use airsign_core::json::fast::{self, Fields, Obj, not_fast, once};
 use airsign_core::{Context, Envelope, Result, Transport, timestamp_in_range};
-use airsign_keys::Keyring;
+use airsign_keys::Key;
 use serde::de::MapAccess;
 
 use crate::action::ActionData;
@@ -20,7 +20,7 @@ use crate::request::{Environment, HlRequest};
 
 /// Signs `text` through the fast path when it takes the request (see the module docs);
 /// `None` means: use the general path.
-pub fn build_fast(text: &str, keys: &Keyring, ctx: &Context<'_>) -> Option<Result<Envelope>> {
+pub fn build_fast(text: &str, keys: &Key, ctx: &Context<'_>) -> Option<Result<Envelope>> {
     let p = parse_fast(text, ctx)?;
     Some(keys.secp256k1().and_then(|signer| crate::sign(&p, signer)))
 }

@@ -23,11 +23,11 @@
 //!
 //! ```
 //! use airsign_core::{Context, Request};
-//! use airsign_keys::{Keyring, SecretBytes};
+//! use airsign_keys::{Key, Scheme, SecretBytes};
 //!
 //! // A public test key (never use it for funds).
 //! let key = "a655ac2ac50b40f3e43c0254b7f8dbb89cbc2f91279154a7d17ab95b3824ea69";
-//! let keys = Keyring::new(SecretBytes::new(key.as_bytes().to_vec()));
+//! let keys = Key::from_bytes("key file", Scheme::Secp256k1, SecretBytes::new(key.as_bytes().to_vec()));
 //! let req = Request::parse(
 //!     r#"{"venue":"hyperliquid","action":"cancel","timestamp":1750000001000,
 //!         "params":{"cancels":[{"a":0,"o":12345}]}}"#,
@@ -52,7 +52,7 @@ pub mod request;
 mod verify;
 
 use airsign_core::{Context, Envelope, Request, Result};
-use airsign_keys::Keyring;
+use airsign_keys::Key;
 
 pub use action::{ACTIONS, Action, ActionData};
 pub use envelope::{DigestSign, SCHEME, sign};
@@ -63,8 +63,18 @@ pub use verify::{DigestReplay, verify};
 /// The venue name in requests and envelopes.
 pub const VENUE: &str = "hyperliquid";
 
+/// What the keyring and the signing policy need to know of Hyperliquid: secp256k1 keys,
+/// the `vault_address` a key may pin, and its cancel family (every action: the cancels,
+/// `scheduleCancel`, `twapCancel` and `noop`, which only burns a nonce).
+pub const RULES: airsign_keys::VenueRules = airsign_keys::VenueRules {
+    venue: VENUE,
+    scheme: airsign_keys::Scheme::Secp256k1,
+    identity: &["vault_address"],
+    cancel_family: airsign_keys::every_action,
+};
+
 /// Builds the signed envelope for a Hyperliquid request.
-pub fn build(req: &Request, keys: &Keyring, ctx: &Context<'_>) -> Result<Envelope> {
+pub fn build(req: &Request, keys: &Key, ctx: &Context<'_>) -> Result<Envelope> {
     let p = parse(req, ctx)?;
     let signer = keys.secp256k1()?;
     sign(&p, signer)
@@ -80,7 +90,11 @@ mod tests {
     const KEY: &str = "a655ac2ac50b40f3e43c0254b7f8dbb89cbc2f91279154a7d17ab95b3824ea69";
 
     fn run(text: &str) -> Result<Envelope> {
-        let keys = Keyring::new(SecretBytes::new(KEY.as_bytes().to_vec()));
+        let keys = Key::from_bytes(
+            "key file",
+            airsign_keys::Scheme::Secp256k1,
+            SecretBytes::new(KEY.as_bytes().to_vec()),
+        );
         Context::fixed(1_750_000_000_000, |ctx| {
             build(&Request::parse(text)?, &keys, ctx)
         })

@@ -9,7 +9,7 @@
 
 use airsign_core::{Context, Request};
 use airsign_hyperliquid::msgpack::Writer;
-use airsign_keys::{Keyring, SecretBytes};
+use airsign_keys::{Key, SecretBytes};
 use proptest::prelude::*;
 use serde_json::{Map, Value};
 
@@ -80,7 +80,11 @@ fn smallest_len(n: u64) -> usize {
 }
 
 fn sign(text: &str) -> String {
-    let keys = Keyring::new(SecretBytes::new(KEY.as_bytes().to_vec()));
+    let keys = Key::from_bytes(
+        "key file",
+        airsign_keys::Scheme::Secp256k1,
+        SecretBytes::new(KEY.as_bytes().to_vec()),
+    );
     Context::fixed(1_750_000_000_000, |ctx| {
         airsign_hyperliquid::build(&Request::parse(text).unwrap(), &keys, ctx)
     })

@@ -203,7 +203,7 @@ mod tests {
 
     #[test]
     fn eip191_bytes_for_a_timestamp() {
-        // derive.md §2 worked example.
+        // The worked example of docs/venues/derive.md.
         assert_eq!(
             hex::encode(eip191_message(b"1700000000000")),
             "19457468657265756d205369676e6564204d6573736167653a0a313331373030303030303030303030"

@@ -1,7 +1,7 @@
 //! HMAC-SHA256 with a shared API secret (Ripio Trade signs this way).
 //!
 //! The key file holds the secret as text, alone on one line; one trailing newline is
-//! ignored (CONTRACT.md §3). The secret is the HMAC key exactly as typed: it is never
+//! ignored (docs/format.md, "Key files"). The secret is the HMAC key exactly as typed: it is never
 //! trimmed, decoded (not hex, not base64) or printed. A secret that is empty, not UTF-8,
 //! or carries whitespace or control characters is refused rather than guessed at: a
 //! stray space or second line would silently give signatures the venue rejects.
@@ -106,7 +106,7 @@ mod tests {
 
     #[test]
     fn ripio_worked_example() {
-        // ripio.md §3, REST DELETE /trade/orders; reproducible with openssl dgst -hmac.
+        // docs/venues/ripio.md worked example, REST DELETE /trade/orders; reproducible with openssl dgst -hmac.
         let s = HmacSigner::from_key_file(b"vector-secret-1\n").unwrap();
         let msg =
             b"1634567890000DELETE/trade/orders{\"id\":\"7155ED34-9EC4-4733-8B32-1E4319CB662F\"}";

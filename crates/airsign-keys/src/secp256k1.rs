@@ -179,7 +179,7 @@ mod tests {
 
     #[test]
     fn worked_example() {
-        // derive.md §5.
+        // The worked example of docs/venues/derive.md.
         let s = Secp256k1Signer::from_hex_key_file(KEY1.as_bytes()).unwrap();
         assert_eq!(
             s.address().to_checksum(),

@@ -25,7 +25,7 @@ impl SecretBytes {
         &self.0
     }
 
-    /// The bytes without one trailing newline (`\n` or `\r\n`): CONTRACT.md §3 says a
+    /// The bytes without one trailing newline (`\n` or `\r\n`): docs/format.md says a
     /// trailing newline in a key file is ignored.
     pub fn without_trailing_newline(&self) -> &[u8] {
         strip_trailing_newline(self.expose())

@@ -5,8 +5,8 @@
 use airsign_core::Error;
 use airsign_keys::keystore::Keystore;
 use airsign_keys::{
-    BearerToken, Ed25519Signer, HmacSigner, KeyFile, Keyring, PasswordFile, Secp256k1Signer,
-    SecretBytes,
+    BearerToken, Ed25519Signer, HmacSigner, Key, KeyFile, Keyring, PasswordFile, Policy, Scheme,
+    Secp256k1Signer, SecretBytes,
 };
 use proptest::prelude::*;
 
@@ -31,6 +31,7 @@ fn secret_types_are_not_clone() {
         SecretBytes,
         KeyFile,
         PasswordFile,
+        Key,
         Keyring,
         Ed25519Signer,
         Secp256k1Signer,
@@ -62,12 +63,22 @@ fn debug_prints_no_secret() {
             BearerToken::from_key_file(token.as_bytes()).unwrap()
         ),
         {
-            let ring = Keyring::new(SecretBytes::new(SEED_HEX.as_bytes().to_vec()));
-            ring.ed25519().unwrap();
-            ring.secp256k1().unwrap();
-            ring.hmac_secret().unwrap();
-            ring.bearer_token().unwrap();
-            format!("{ring:?}")
+            let keys: Vec<Key> = Scheme::ALL
+                .into_iter()
+                .map(|s| {
+                    Key::from_bytes(
+                        s.as_str(),
+                        s,
+                        SecretBytes::new(SEED_HEX.as_bytes().to_vec()),
+                    )
+                })
+                .collect();
+            keys[0].ed25519().unwrap();
+            keys[1].secp256k1().unwrap();
+            keys[2].hmac_secret().unwrap();
+            keys[3].bearer_token().unwrap();
+            let ring = Keyring::new(keys, Policy::new()).unwrap();
+            format!("{ring:?} {:?}", ring.keys())
         },
     ];
     for d in debug {

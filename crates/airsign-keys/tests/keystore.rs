@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use airsign_core::ErrorCode;
 use airsign_keys::keystore::Keystore;
-use airsign_keys::{Keyring, Secp256k1Signer, SecretBytes};
+use airsign_keys::{Key, Scheme, Secp256k1Signer, SecretBytes};
 
 const WEB3_SECRET: &str = "7a28b5ba57c53603b0b07b56bba752f7784bf506fa95edc395f5cf6c7514fe9d";
 const WEB3_ADDRESS: &str = "0x008AeEda4D805471dF9b2A5B0f38A0C3bCBA786b";
@@ -78,10 +78,11 @@ fn keyring_decrypts_keystores_on_demand() {
     for file in ["vector-key-1.scrypt.json", "vector-key-1.pbkdf2.json"] {
         let asked = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let counter = asked.clone();
-        let ring = Keyring::new(SecretBytes::new(data(file))).with_password_source(move || {
-            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-            Ok(key1_password())
-        });
+        let ring = Key::from_bytes("key file", Scheme::Secp256k1, SecretBytes::new(data(file)))
+            .with_password_source(move || {
+                counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                Ok(key1_password())
+            });
         // ed25519 use does not decrypt anything.
         assert!(ring.ed25519().is_err());
         assert_eq!(asked.load(std::sync::atomic::Ordering::SeqCst), 0);
@@ -97,11 +98,15 @@ fn keyring_decrypts_keystores_on_demand() {
 fn keyring_failure_is_cached_and_clear() {
     let asked = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let counter = asked.clone();
-    let ring = Keyring::new(SecretBytes::new(data("vector-key-1.pbkdf2.json")))
-        .with_password_source(move || {
-            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-            Ok(SecretBytes::new(b"nope".to_vec()))
-        });
+    let ring = Key::from_bytes(
+        "key file",
+        Scheme::Secp256k1,
+        SecretBytes::new(data("vector-key-1.pbkdf2.json")),
+    )
+    .with_password_source(move || {
+        counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Ok(SecretBytes::new(b"nope".to_vec()))
+    });
     for _ in 0..3 {
         assert_eq!(
             ring.secp256k1().unwrap_err().code(),
@@ -110,7 +115,11 @@ fn keyring_failure_is_cached_and_clear() {
     }
     assert_eq!(asked.load(std::sync::atomic::Ordering::SeqCst), 1);
 
-    let no_source = Keyring::new(SecretBytes::new(data("vector-key-1.pbkdf2.json")));
+    let no_source = Key::from_bytes(
+        "key file",
+        Scheme::Secp256k1,
+        SecretBytes::new(data("vector-key-1.pbkdf2.json")),
+    );
     assert_eq!(
         no_source.secp256k1().unwrap_err().code(),
         ErrorCode::KeyMissing

@@ -1,4 +1,4 @@
-//! airsign venue: Layer1 (BVNK) trade API cancels (`shared/venues/layer1.md`).
+//! airsign venue: Layer1 (BVNK) trade API cancels (`docs/venues/layer1.md`).
 //!
 //! Layer1's one cancel is `DELETE <host>/trade/v1/conversions/{conversionId}`, with no
 //! body, no query and `Authorization: Bearer <access token>`. Nothing is signed: the
@@ -6,7 +6,7 @@
 //! whole credential, so the envelope's `signer` is `null` and `signed` is empty.
 //!
 //! The token comes from the key file (never from the request or argv) through
-//! [`airsign_keys::Keyring::bearer_token`], which checks its shape and, for a JWT, reads
+//! [`airsign_keys::Key::bearer_token`], which checks its shape and, for a JWT, reads
 //! the `exp` claim. **No signature check is possible offline**: the issuer's signing key
 //! is not available here, so a JWT is only *decoded*, never verified; `exp` serves to
 //! refuse a token that is already stale at the request's time (`key.token_expired`) and
@@ -16,12 +16,37 @@
 //! Flow: [`CancelConversion::from_request`] validates the request into typed values,
 //! [`CancelConversion::url`] is the pure, key-free request line, [`CancelConversion::authorize`]
 //! adds the token. This crate does no I/O.
+//!
+//! # Example
+//!
+//! Build a cancel with an opaque test token (the key file's text):
+//!
+//! ```
+//! use airsign_core::{Context, Request};
+//! use airsign_keys::{Key, Scheme, SecretBytes};
+//!
+//! let keys = Key::from_bytes("key file", Scheme::Bearer, SecretBytes::new(b"test-token-not-a-jwt\n".to_vec()));
+//! let req = Request::parse(
+//!     r#"{"venue":"layer1","action":"cancel_conversion",
+//!         "params":{"conversion_id":"0f8c3e5a-1b2d-4c6e-9f01-23456789abcd"}}"#,
+//! )?;
+//! let env = Context::fixed(1_748_970_123_456, |ctx| airsign_layer1::build(&req, &keys, ctx))?;
+//! assert_eq!(env.method.as_deref(), Some("DELETE"));
+//! assert_eq!(
+//!     env.url,
+//!     "https://api.layer1.com/trade/v1/conversions/0f8c3e5a-1b2d-4c6e-9f01-23456789abcd"
+//! );
+//! assert_eq!(env.headers.get("Authorization"), Some("Bearer test-token-not-a-jwt"));
+//! // A bearer token signs nothing.
+//! assert!(env.signer.is_none() && env.signed.is_empty() && env.body.is_none());
+//! # Ok::<(), airsign_core::Error>(())
+//! ```
 #![forbid(unsafe_code)]
 
 use airsign_core::validate::{Fields, is_uuid};
 use airsign_core::verify::{Verdict, VerifyOptions};
 use airsign_core::{Context, Envelope, Error, Headers, Request, Result, Transport};
-use airsign_keys::{BearerToken, Keyring};
+use airsign_keys::{BearerToken, Key};
 use serde_json::{Map, Value};
 
 /// The venue name in requests and envelopes.
@@ -29,6 +54,15 @@ pub const VENUE: &str = "layer1";
 
 /// The actions this crate builds.
 pub const ACTIONS: &[&str] = &["cancel_conversion"];
+
+/// What the keyring and the signing policy need to know of layer1: its key scheme, the
+/// request fields a key may pin, and its cancel family (its one action is a cancel).
+pub const RULES: airsign_keys::VenueRules = airsign_keys::VenueRules {
+    venue: "layer1",
+    scheme: airsign_keys::Scheme::Bearer,
+    identity: &[],
+    cancel_family: airsign_keys::every_action,
+};
 
 /// The HTTP method of a cancel.
 pub const METHOD: &str = "DELETE";
@@ -41,7 +75,7 @@ pub const CONVERSIONS_PATH: &str = "/trade/v1/conversions/";
 /// Validates the request first (so a bad request is refused before the key file is
 /// touched), then reads the bearer token from `keys` and refuses it if it is a JWT whose
 /// `exp` is at or before the request's time (`timestamp`, else the clock).
-pub fn build(req: &Request, keys: &Keyring, ctx: &Context<'_>) -> Result<Envelope> {
+pub fn build(req: &Request, keys: &Key, ctx: &Context<'_>) -> Result<Envelope> {
     let cancel = CancelConversion::from_request(req, ctx)?;
     let token = keys.bearer_token()?;
     cancel.authorize(token)
@@ -50,7 +84,7 @@ pub fn build(req: &Request, keys: &Keyring, ctx: &Context<'_>) -> Result<Envelop
 /// A Layer1 deployment (`environment`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Environment {
-    /// `https://api.layer1.com` (the default; the host is inferred, layer1.md §1).
+    /// `https://api.layer1.com` (the default; the host is inferred, docs/venues/layer1.md).
     Production,
     /// `https://api.staging.layer1.com` (the host every trade reference page uses).
     Staging,
@@ -173,7 +207,7 @@ impl CancelConversion {
             transport: Transport::Rest,
             method: Some(METHOD.to_owned()),
             url: self.url(),
-            // No body, so no Content-Type (layer1.md §6).
+            // No body, so no Content-Type (docs/venues/layer1.md, "Envelope").
             headers: Headers(vec![(
                 "Authorization".to_owned(),
                 token.authorization_value(),
@@ -273,7 +307,11 @@ mod tests {
     }
 
     fn run(req: &str, token: &str, now: u64) -> Result<Envelope> {
-        let keys = Keyring::new(SecretBytes::new(token.as_bytes().to_vec()));
+        let keys = Key::from_bytes(
+            "key file",
+            airsign_keys::Scheme::Bearer,
+            SecretBytes::new(token.as_bytes().to_vec()),
+        );
         Context::fixed(now, |ctx| build(&Request::parse(req)?, &keys, ctx))
     }
 
@@ -383,9 +421,17 @@ mod tests {
         let e = run(&req(""), "", 1_700_000_000_000).unwrap_err();
         assert_eq!(e.code(), ErrorCode::KeyInvalid);
         let e = Context::fixed(1_700_000_000_000, |ctx| {
-            build(&Request::parse(&req("")).unwrap(), &Keyring::empty(), ctx)
+            build(
+                &Request::parse(&req("")).unwrap(),
+                &Key::from_bytes(
+                    "key file",
+                    airsign_keys::Scheme::Hmac,
+                    SecretBytes::new(Vec::new()),
+                ),
+                ctx,
+            )
         })
         .unwrap_err();
-        assert_eq!(e.code(), ErrorCode::KeyMissing);
+        assert_eq!(e.code(), ErrorCode::KeySchemeMismatch);
     }
 }

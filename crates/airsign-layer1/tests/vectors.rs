@@ -1,5 +1,5 @@
-//! Layer1 reference vectors (`vectors/layer1.jsonl`, an unchanged copy of
-//! `shared/vectors/layer1.jsonl`), run through this crate directly. The workspace harness
+//! Layer1 reference vectors (`vectors/layer1.jsonl`, the reference set, never
+//! edited), run through this crate directly. The workspace harness
 //! runs the same file through the CLI's code path; this one also pins that the token appears in the Authorization header
 //! and nowhere else in the envelope.
 
@@ -8,7 +8,7 @@
 use std::path::PathBuf;
 
 use airsign_core::{Context, Envelope, FixedClock, Request, SequenceIds};
-use airsign_keys::{Keyring, SecretBytes};
+use airsign_keys::{Key as SigningKey, Scheme, SecretBytes};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -64,7 +64,11 @@ fn run(case: &Case) -> airsign_core::Result<Envelope> {
         ids: &ids,
     };
     let req = Request::parse(&case.request.to_string())?;
-    let keys = Keyring::new(SecretBytes::new(case.key.value.as_bytes().to_vec()));
+    let keys = SigningKey::from_bytes(
+        "key file",
+        Scheme::Bearer,
+        SecretBytes::new(case.key.value.as_bytes().to_vec()),
+    );
     airsign_layer1::build(&req, &keys, &ctx)
 }
 

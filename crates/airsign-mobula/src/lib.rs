@@ -9,11 +9,40 @@
 //!
 //! The build signature does not cover the body, so nothing but this crate's checks keeps
 //! a wrong `orderIndex` from riding on a valid signature: every field is checked against
-//! venues/mobula.md §4 and §7 before anything is signed (`orderIndex` and `positionId` are
+//! docs/venues/mobula.md ("Request fields") before anything is signed (`orderIndex` and `positionId` are
 //! ASCII digits only, tested byte by byte — never a Unicode-aware digit class). The body
 //! is written in the canonical key order of the docs' OpenAPI samples, compact, UTF-8, with
 //! numbers as JavaScript prints them ([`jsnum`]). This crate does no I/O and never sees
 //! key bytes.
+//!
+//! # Example
+//!
+//! Sign a Lighter cancel with a public test key (SHA-256 of `vector-key-1`; never fund it):
+//!
+//! ```
+//! use airsign_core::{Context, Request};
+//! use airsign_keys::{Key, Scheme, SecretBytes};
+//!
+//! let key = "b46fe82232f5912acec09e955a0b21150fc2e3ccbaf0c1e97aea94c64a8ceac3";
+//! let keys = Key::from_bytes("key file", Scheme::Secp256k1, SecretBytes::new(key.as_bytes().to_vec()));
+//! let req = Request::parse(
+//!     r#"{"venue":"mobula","action":"cancel-order","timestamp":1735686300000,"params":{
+//!         "dex":"lighter","chainId":"lighter:301","orderIndex":"42","marketId":"lighter-btc-usd"}}"#,
+//! )?;
+//! let env = Context::fixed(1_735_686_300_000, |ctx| airsign_mobula::build(&req, &keys, ctx))?;
+//! assert_eq!(env.url, "https://api.mobula.io/api/2/perp/payloads/cancel-order");
+//! assert_eq!(
+//!     env.signed[0].message.as_deref(),
+//!     Some("api/2/perp/payloads/cancel-order-1735686300000")
+//! );
+//! let sig = &env.signed[0].signature;
+//! assert!(sig.starts_with("0xcfa33c30a55293957bbf98dcef924aa6423ca87c"));
+//! let body = format!(
+//!     r#"{{"timestamp":1735686300000,"signature":"{sig}","dex":"lighter","chainId":"lighter:301","orderIndex":"42","marketId":"lighter-btc-usd"}}"#
+//! );
+//! assert_eq!(env.body.as_deref(), Some(body.as_str()));
+//! # Ok::<(), airsign_core::Error>(())
+//! ```
 #![forbid(unsafe_code)]
 
 pub mod jsnum;
@@ -22,14 +51,14 @@ use airsign_core::json::{self, Writer};
 use airsign_core::validate::Fields;
 use airsign_core::verify::{Verdict, VerifyOptions};
 use airsign_core::{Context, Envelope, Error, Headers, Request, Result, Signed, Transport};
-use airsign_keys::{Eip191Replay, Eip191Sign, Keyring};
+use airsign_keys::{Eip191Replay, Eip191Sign, Key};
 use serde_json::{Map, Value};
 
 /// The production host (the docs' code samples).
 pub const PRODUCTION_BASE: &str = "https://api.mobula.io";
 /// The host of the docs' generated "try it" requests.
 pub const DEMO_BASE: &str = "https://demo-api.mobula.io";
-/// The server accepts a build signature this long after its timestamp (30 s, [doc]).
+/// The server accepts a build signature this long after its timestamp (30 s, as the docs say).
 pub const VALIDITY_MS: u64 = 30_000;
 
 /// The Mobula actions airsign builds.
@@ -68,6 +97,36 @@ pub const ACTIONS: &[Action] = &[
     Action::ExecuteV2,
 ];
 
+/// What the keyring and the signing policy need to know of mobula: its key scheme, the
+/// request fields a key may pin, and its cancel family (`cancel-order`, and `execute-v2` only when its payload is a cancel-order).
+pub const RULES: airsign_keys::VenueRules = airsign_keys::VenueRules {
+    venue: "mobula",
+    scheme: airsign_keys::Scheme::Secp256k1,
+    identity: &[],
+    cancel_family,
+};
+
+/// Whether a request is in Mobula's cancel family, the only requests the default policy
+/// signs: `cancel-order`, and an `execute-v2` whose `params.action` and whose built
+/// payload (`params.payloadStr`) both say `cancel-order`. Every other builder (orders,
+/// withdrawals, deposits, margin, accounts) signs only when the operator allows it.
+pub fn cancel_family(req: &Request) -> bool {
+    match req.action.as_str() {
+        "cancel-order" => true,
+        "execute-v2" => {
+            let says_cancel = |v: Option<&Value>| v.and_then(Value::as_str) == Some("cancel-order");
+            says_cancel(req.params.get("action"))
+                && req
+                    .params
+                    .get("payloadStr")
+                    .and_then(Value::as_str)
+                    .and_then(|p| json::parse_object(p).ok())
+                    .is_some_and(|payload| says_cancel(payload.get("action")))
+        }
+        _ => false,
+    }
+}
+
 impl Action {
     /// The action name as requests (and the execute-v2 `action` field) spell it.
     pub const fn name(self) -> &'static str {
@@ -98,7 +157,7 @@ impl Action {
     }
 
     /// The body fields after `timestamp`/`signature`, in the canonical order
-    /// (venues/mobula.md §4.3); for execute-v2 the whole body order.
+    /// (docs/venues/mobula.md, "Body"); for execute-v2 the whole body order.
     const fn fields(self) -> &'static [&'static str] {
         match self {
             Self::CancelOrder => &["dex", "chainId", "orderIndex", "marketId", "orderType"],
@@ -182,7 +241,7 @@ pub struct MobulaRequest {
     pub payload_str: Option<String>,
 }
 
-/// Parses and checks a Mobula request (all rules of venues/mobula.md §4 and §7).
+/// Parses and checks a Mobula request (every rule of docs/venues/mobula.md, "Request fields").
 pub fn parse(req: &Request, ctx: &Context<'_>) -> Result<MobulaRequest> {
     req.allow_extra(&[])?;
     let action = Action::from_name(&req.action).ok_or_else(|| {
@@ -808,7 +867,7 @@ fn write_js_object(map: &Map<String, Value>, out: &mut String) -> Result<()> {
 }
 
 /// Builds the signed envelope for a Mobula request.
-pub fn build(req: &Request, keys: &Keyring, ctx: &Context<'_>) -> Result<Envelope> {
+pub fn build(req: &Request, keys: &Key, ctx: &Context<'_>) -> Result<Envelope> {
     let p = parse(req, ctx)?;
     let signer = keys.secp256k1()?;
     sign(&p, signer)
@@ -897,7 +956,11 @@ mod tests {
     const KEY1: &str = "b46fe82232f5912acec09e955a0b21150fc2e3ccbaf0c1e97aea94c64a8ceac3";
 
     fn run(text: &str) -> Result<Envelope> {
-        let keys = Keyring::new(SecretBytes::new(KEY1.as_bytes().to_vec()));
+        let keys = Key::from_bytes(
+            "key file",
+            airsign_keys::Scheme::Secp256k1,
+            SecretBytes::new(KEY1.as_bytes().to_vec()),
+        );
         Context::fixed(1_735_686_300_000, |ctx| {
             build(&Request::parse(text)?, &keys, ctx)
         })

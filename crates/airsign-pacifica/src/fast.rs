@@ -17,7 +17,7 @@
 
 use airsign_core::json::fast::{self, Fields, Obj, not_fast, once};
 use airsign_core::{Context, Envelope, Result, Transport, timestamp_in_range};
-use airsign_keys::{Keyring, decode_base58_32};
+use airsign_keys::{Key, decode_base58_32};
 use serde::de::MapAccess;
 use serde_json::{Map, Value};
 
@@ -27,7 +27,7 @@ use crate::{
 
 /// Signs `text` through the fast path when it takes the request (see the module docs);
 /// `None` means: use the general path.
-pub fn build_fast(text: &str, keys: &Keyring, ctx: &Context<'_>) -> Option<Result<Envelope>> {
+pub fn build_fast(text: &str, keys: &Key, ctx: &Context<'_>) -> Option<Result<Envelope>> {
     let p = parse_fast(text, ctx)?;
     let action = p.operations.first()?.op.type_name();
     Some(

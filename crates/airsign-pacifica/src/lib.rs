@@ -1,19 +1,47 @@
 //! Pacifica (Solana perps): signed cancel requests.
 //!
-//! Every cancel Pacifica offers (`../shared/venues/pacifica.md` §2): `cancel_order`,
+//! Every cancel Pacifica offers (`docs/venues/pacifica.md`, "Actions"): `cancel_order`,
 //! `cancel_all_orders`, `cancel_stop_order`, `cancel_twap_order`, `cancel_order_strategy`
 //! and cancels inside `batch_orders`, over REST and, where the venue documents it, over
 //! WebSocket.
 //!
-//! The signed message (§3) is the recursively key-sorted compact JSON of
+//! The signed message (docs/venues/pacifica.md, "Signed bytes") is the recursively key-sorted compact JSON of
 //! `{"data": <payload>, "expiry_window": <ms>, "timestamp": <ms>, "type": <op>}`, written
 //! exactly as Python's `json.dumps(..., separators=(",", ":"))` (ASCII-only escapes), signed
 //! with pure Ed25519 and carried in base58. [`signing_payload`] builds those bytes without a
 //! key; [`build`] signs them and assembles the body. In agent mode (`account` ≠ the signing
-//! key) the body adds `agent_wallet`, which is never signed (§4). `signature_type:
-//! "hardware"` signs the Solana off-chain message v0 envelope around the same text (§5).
+//! key) the body adds `agent_wallet`, which is never signed. `signature_type:
+//! "hardware"` signs the Solana off-chain message v0 envelope around the same text.
 //!
 //! This crate does no I/O and never sees key bytes: it asks the keyring for a signer.
+//!
+//! # Example
+//!
+//! Sign a cancel with a public test key (seed = SHA-256 of `vector-key-1`; never fund it),
+//! with the clock and ids pinned so the bytes are reproducible:
+//!
+//! ```
+//! use airsign_core::{Context, Request};
+//! use airsign_keys::{Key, Scheme, SecretBytes};
+//!
+//! let seed = "b46fe82232f5912acec09e955a0b21150fc2e3ccbaf0c1e97aea94c64a8ceac3";
+//! let keys = Key::from_bytes("key file", Scheme::Ed25519, SecretBytes::new(seed.as_bytes().to_vec()));
+//! let req = Request::parse(
+//!     r#"{"venue":"pacifica","action":"cancel_order","timestamp":1748970123456,
+//!         "expiry_window":5000,"params":{"symbol":"BTC","order_id":42069}}"#,
+//! )?;
+//! let env = Context::fixed(1_748_970_123_456, |ctx| airsign_pacifica::build(&req, &keys, ctx))?;
+//! assert_eq!(env.url, "https://api.pacifica.fi/api/v1/orders/cancel");
+//! assert_eq!(env.signer.as_deref(), Some("vwYrjUyZbzW4ysgdveAQTKngA5XPTr8e6aqs2T4QhSj"));
+//! assert_eq!(
+//!     env.signed[0].message.as_deref(),
+//!     Some(r#"{"data":{"order_id":42069,"symbol":"BTC"},"expiry_window":5000,"timestamp":1748970123456,"type":"cancel_order"}"#)
+//! );
+//! // The reference vector `co-oid-basic`.
+//! assert_eq!(env.signed[0].signature, "5nGd1ZpAyuVFbSE3WX4NxE9zdGWL9mPDTvwjW1fptaKK8LtSfsSJrjb8icaEe4dD5FfAw7Bv6CdKpUxa9oaqi9BY");
+//! assert_eq!(env.expires_at, Some(1_748_970_128_456));
+//! # Ok::<(), airsign_core::Error>(())
+//! ```
 #![forbid(unsafe_code)]
 
 use airsign_core::json::{Writer, push_u64};
@@ -21,7 +49,7 @@ use airsign_core::validate::{Fields, is_canonical_uuid, value_u64};
 use airsign_core::verify::{Verdict, VerifyOptions};
 use airsign_core::{Context, Envelope, Error, ErrorCode, Request, Result, Signed, Transport};
 use airsign_keys::{
-    Ed25519Replay, Ed25519Sign, Keyring, base58_32, base58_64, decode_base58_32, decode_base58_64,
+    Ed25519Replay, Ed25519Sign, Key, base58_32, base58_64, decode_base58_32, decode_base58_64,
 };
 use serde_json::{Map, Value};
 
@@ -37,9 +65,9 @@ pub const TESTNET_REST: &str = "https://test-api.pacifica.fi";
 /// Testnet WebSocket host.
 pub const TESTNET_WS: &str = "wss://test-ws.pacifica.fi";
 
-/// Most actions in one batch (§2: "A batch holds at most 10 actions").
+/// Most actions in one batch (the venue's documented batch limit).
 pub const MAX_BATCH_ACTIONS: usize = 10;
-/// Longest message a Ledger signs in the off-chain format (§5).
+/// Longest message a Ledger signs in the off-chain format.
 pub const MAX_OFFCHAIN_LEN: usize = 1212;
 /// Longest symbol accepted: real ones are under 20 characters; this only stops nonsense.
 pub const MAX_SYMBOL_CHARS: usize = 64;
@@ -53,6 +81,15 @@ pub const ACTIONS: &[&str] = &[
     "cancel_order_strategy",
     "batch_orders",
 ];
+
+/// What the keyring and the signing policy need to know of pacifica: its key scheme, the
+/// request fields a key may pin, and its cancel family (every action is a cancel (`batch_orders` carries only cancels)).
+pub const RULES: airsign_keys::VenueRules = airsign_keys::VenueRules {
+    venue: "pacifica",
+    scheme: airsign_keys::Scheme::Ed25519,
+    identity: &["account"],
+    cancel_family: airsign_keys::every_action,
+};
 
 /// One signable Pacifica operation (the `type` in the signed header).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,7 +129,7 @@ impl Op {
         }
     }
 
-    /// Whether the venue documents a WebSocket method for it (§2: only these two).
+    /// Whether the venue documents a WebSocket method for it (only these two).
     pub const fn has_ws(self) -> bool {
         matches!(self, Self::CancelOrder | Self::CancelAllOrders)
     }
@@ -167,7 +204,7 @@ pub struct PacificaRequest {
     pub ws_id: Option<String>,
 }
 
-/// Validates a request for Pacifica: action, transport, fields, ids, ranges (§9).
+/// Validates a request for Pacifica: action, transport, fields, ids, ranges (docs/venues/pacifica.md, "Request fields").
 pub fn parse(req: &Request, ctx: &Context<'_>) -> Result<PacificaRequest> {
     req.allow_extra(&["expiry_window", "account", "signature_type"])?;
     let batch = req.action == "batch_orders";
@@ -431,7 +468,7 @@ pub fn signing_payload(op: &Operation, timestamp: u64, expiry_window: u64) -> Re
     Ok(out)
 }
 
-/// The Solana off-chain message v0 envelope around `text` (§5): signing domain, version 0,
+/// The Solana off-chain message v0 envelope around `text`: signing domain, version 0,
 /// format 0 (restricted ASCII), u16 little-endian length, the text.
 pub fn offchain_envelope(text: &str) -> Result<Vec<u8>> {
     let printable = text.bytes().all(|b| (0x20..=0x7e).contains(&b));
@@ -457,7 +494,7 @@ pub fn offchain_envelope(text: &str) -> Result<Vec<u8>> {
 }
 
 /// Builds the signed envelope for a Pacifica request.
-pub fn build(req: &Request, keys: &Keyring, ctx: &Context<'_>) -> Result<Envelope> {
+pub fn build(req: &Request, keys: &Key, ctx: &Context<'_>) -> Result<Envelope> {
     let p = parse(req, ctx)?;
     let signer = keys.ed25519()?;
     sign(&p, signer, &req.action, ctx)
@@ -609,7 +646,7 @@ pub fn sign<S: Ed25519Sign>(
 /// Every base URL airsign builds Pacifica envelopes for (REST and WebSocket, both networks).
 pub const KNOWN_BASES: &[&str] = &[MAINNET_REST, TESTNET_REST, MAINNET_WS, TESTNET_WS];
 
-/// The fields the body carries around each operation's payload (§3, §4).
+/// The fields the body carries around each operation's payload (account, agent_wallet, signature, timestamp, expiry_window).
 const HEADER_FIELDS: &[&str] = &[
     "account",
     "agent_wallet",
@@ -801,7 +838,11 @@ mod tests {
     const ADDR1: &str = "vwYrjUyZbzW4ysgdveAQTKngA5XPTr8e6aqs2T4QhSj";
 
     fn run(json: &str) -> Result<Envelope> {
-        let keys = Keyring::new(SecretBytes::new(KEY1.as_bytes().to_vec()));
+        let keys = Key::from_bytes(
+            "key file",
+            airsign_keys::Scheme::Ed25519,
+            SecretBytes::new(KEY1.as_bytes().to_vec()),
+        );
         Context::fixed(1_748_970_123_456, |ctx| {
             build(&Request::parse(json)?, &keys, ctx)
         })

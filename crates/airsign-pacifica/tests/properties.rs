@@ -9,7 +9,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use airsign_core::{Context, Envelope, Request};
-use airsign_keys::{Keyring, SecretBytes};
+use airsign_keys::{Key, Scheme, SecretBytes};
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
 
@@ -17,7 +17,11 @@ const KEY1: &str = "b46fe82232f5912acec09e955a0b21150fc2e3ccbaf0c1e97aea94c64a8c
 const ACCOUNT: &str = "vwYrjUyZbzW4ysgdveAQTKngA5XPTr8e6aqs2T4QhSj";
 
 fn build(req: &str) -> Envelope {
-    let keys = Keyring::new(SecretBytes::new(KEY1.as_bytes().to_vec()));
+    let keys = Key::from_bytes(
+        "key file",
+        Scheme::Ed25519,
+        SecretBytes::new(KEY1.as_bytes().to_vec()),
+    );
     Context::fixed(1_748_970_123_456, |ctx| {
         airsign_pacifica::build(&Request::parse(req).unwrap(), &keys, ctx)
     })

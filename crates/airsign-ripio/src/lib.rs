@@ -1,4 +1,4 @@
-//! airsign venue: Ripio Trade cancels (`shared/venues/ripio.md`).
+//! airsign venue: Ripio Trade cancels (`docs/venues/ripio.md`).
 //!
 //! Ripio authenticates with an API token (sent as is: the identity) and an API secret
 //! (the HMAC key, never sent). Every request is signed with
@@ -21,6 +21,32 @@
 //! [`RipioRequest::signing_payload`] builds the message (pure, key-free, golden-tested),
 //! [`RipioRequest::sign`] signs it and assembles the envelope. This crate does no I/O and
 //! never sees the secret: it hands the message to [`airsign_keys::HmacSigner`].
+//!
+//! # Example
+//!
+//! Sign a REST cancel with a test secret (the key file's text is the HMAC key):
+//!
+//! ```
+//! use airsign_core::{Context, Request};
+//! use airsign_keys::{Key, Scheme, SecretBytes};
+//!
+//! let keys = Key::from_bytes("key file", Scheme::Hmac, SecretBytes::new(b"vector-secret-1\n".to_vec()));
+//! let req = Request::parse(
+//!     r#"{"venue":"ripio","action":"cancel_order","timestamp":1634567890000,
+//!         "api_token":"your-api-token","params":{"id":"7155ED34-9EC4-4733-8B32-1E4319CB662F"}}"#,
+//! )?;
+//! let env = Context::fixed(1_634_567_890_000, |ctx| airsign_ripio::build(&req, &keys, ctx))?;
+//! assert_eq!(env.method.as_deref(), Some("DELETE"));
+//! assert_eq!(env.url, "https://api.ripio.com/trade/orders");
+//! assert_eq!(env.body.as_deref(), Some(r#"{"id":"7155ED34-9EC4-4733-8B32-1E4319CB662F"}"#));
+//! assert_eq!(
+//!     env.signed[0].message.as_deref(),
+//!     Some(r#"1634567890000DELETE/trade/orders{"id":"7155ED34-9EC4-4733-8B32-1E4319CB662F"}"#)
+//! );
+//! assert_eq!(env.headers.get("signature"), Some("nBDqqNIfvBOUbNzXXPkBrn/pbrjz8U3N4TPtXqk00AE="));
+//! assert_eq!(env.headers.get("Authorization"), Some("your-api-token"));
+//! # Ok::<(), airsign_core::Error>(())
+//! ```
 #![forbid(unsafe_code)]
 
 use airsign_core::json::Writer;
@@ -29,7 +55,7 @@ use airsign_core::verify::{Verdict, VerifyOptions};
 use airsign_core::{
     Context, Envelope, Error, ErrorCode, Headers, Request, Result, Signed, Transport,
 };
-use airsign_keys::{HmacReplay, HmacSign, Keyring};
+use airsign_keys::{HmacReplay, HmacSign, Key, Keyring, Scheme, VenueRules, every_action};
 use serde_json::{Map, Value};
 
 /// The venue name in requests and envelopes.
@@ -37,6 +63,15 @@ pub const VENUE: &str = "ripio";
 
 /// The actions this crate signs.
 pub const ACTIONS: &[&str] = &["cancel_order", "cancel_all_orders"];
+
+/// What the keyring and the signing policy need to know of ripio: its key scheme, the
+/// request fields a key may pin, and its cancel family (both actions are cancels).
+pub const RULES: VenueRules = VenueRules {
+    venue: "ripio",
+    scheme: Scheme::Hmac,
+    identity: &["api_token"],
+    cancel_family: every_action,
+};
 
 /// The venue-specific top-level request fields Ripio takes.
 pub const EXTRA_FIELDS: &[&str] = &["api_token", "http_method", "timestamp_tolerance"];
@@ -47,13 +82,13 @@ pub const SCHEME: &str = "hmac-sha256";
 /// The WebSocket JSON-RPC-like method of a cancel.
 pub const WS_METHOD: &str = "order.cancel";
 
-/// Largest `timestamp-tolerance` Ripio accepts, in ms (ripio.md §2.3).
+/// Largest `timestamp-tolerance` Ripio accepts, in ms (docs/venues/ripio.md, "Signed bytes").
 pub const MAX_TIMESTAMP_TOLERANCE_MS: u64 = 60_000;
 
 /// The validity window Ripio applies after `timestamp` when no tolerance is sent, in ms.
 pub const DEFAULT_TIMESTAMP_TOLERANCE_MS: u64 = 5_000;
 
-/// Longest `external_id` accepted (toolkit policy, ripio.md §4.3).
+/// Longest `external_id` accepted (toolkit policy, docs/venues/ripio.md, "Conservative choices").
 pub const MAX_EXTERNAL_ID_LEN: usize = 64;
 
 /// Longest WebSocket request id accepted (toolkit policy).
@@ -62,8 +97,8 @@ pub const MAX_REQUEST_ID_LEN: usize = 128;
 /// Builds the signed envelope for one Ripio request.
 ///
 /// Validates the request first (so a bad request is refused before the key is touched),
-/// then reads the API secret from `keys` ([`Keyring::hmac_secret`]) and signs.
-pub fn build(req: &Request, keys: &Keyring, ctx: &Context<'_>) -> Result<Envelope> {
+/// then reads the API secret from `keys` ([`Key::hmac_secret`]) and signs.
+pub fn build(req: &Request, keys: &Key, ctx: &Context<'_>) -> Result<Envelope> {
     let request = RipioRequest::from_request(req, ctx)?;
     let signer = keys.hmac_secret()?;
     Ok(request.sign(signer))
@@ -412,7 +447,7 @@ pub enum Call {
 }
 
 /// JavaScript `JSON.stringify` compatible output: request key order, compact, non-ASCII
-/// kept (ripio.md §2.1). The accepted identifiers are ASCII without quotes or backslashes,
+/// kept (docs/venues/ripio.md, "Signed bytes"). The accepted identifiers are ASCII without quotes or backslashes,
 /// so every common serializer produces the same bytes for them (pitfall P3).
 const JS: Writer = Writer {
     sort_keys: false,
@@ -589,7 +624,7 @@ impl RipioRequest {
                     r.timestamp.checked_add(window),
                 )
             }
-            // No validity window is documented for ws (ripio.md §2.3 only infers the REST
+            // No validity window is documented for ws (docs/venues/ripio.md: only the REST
             // default), so the envelope does not claim one.
             Call::Ws(w) => (
                 Transport::Ws,
@@ -725,7 +760,7 @@ fn rest_only(field: &str) -> Error {
     )
 }
 
-/// Toolkit policy (ripio.md §4.3): 1–64 of `[A-Za-z0-9._:-]`, a set every JSON serializer
+/// Toolkit policy (docs/venues/ripio.md, "Conservative choices"): 1–64 of `[A-Za-z0-9._:-]`, a set every JSON serializer
 /// writes the same way.
 fn is_external_id(s: &str) -> bool {
     (1..=MAX_EXTERNAL_ID_LEN).contains(&s.len())
@@ -829,14 +864,19 @@ pub fn verify(env: &Envelope, keys: &Keyring, opts: &VerifyOptions) -> Result<Ve
         }
     };
     let replay = HmacReplay::new(&tag, field);
+    // The secret is the one signing would have chosen for this request (by its pinned
+    // api_token where the keyring pins one); none, or no single one, leaves the tag
+    // unverifiable rather than failed.
+    let key = Request::from_map(req.clone())
+        .ok()
+        .and_then(|r| keys.select(&r, &RULES).ok());
     let rebuilt = rederive(req, 0, |request, ctx| {
         Ok(RipioRequest::from_request(request, ctx)?.sign(&replay))
     })?;
     let checks = settle(env, &rebuilt, || {
-        let secret = match keys.hmac_secret() {
-            Ok(s) => Some(s),
-            Err(e) if e.code() == ErrorCode::KeyMissing => None,
-            Err(e) => return Err(e),
+        let secret = match key {
+            Some(k) => Some(k.hmac_secret()?),
+            None => None,
         };
         replay.check(secret)
     })?;
@@ -853,8 +893,12 @@ mod tests {
     use super::*;
     use airsign_keys::SecretBytes;
 
-    fn keys(secret: &str) -> Keyring {
-        Keyring::new(SecretBytes::new(secret.as_bytes().to_vec()))
+    fn keys(secret: &str) -> Key {
+        Key::from_bytes(
+            "key file",
+            airsign_keys::Scheme::Hmac,
+            SecretBytes::new(secret.as_bytes().to_vec()),
+        )
     }
 
     fn build_json(json: &str, secret: &str) -> Result<Envelope> {
@@ -1145,9 +1189,17 @@ mod tests {
             ErrorCode::ParamsMissing
         );
         let e = Context::fixed(1_634_567_890_000, |ctx| {
-            build(&Request::parse(ok).unwrap(), &Keyring::empty(), ctx)
+            build(
+                &Request::parse(ok).unwrap(),
+                &Key::from_bytes(
+                    "key file",
+                    airsign_keys::Scheme::Bearer,
+                    SecretBytes::new(Vec::new()),
+                ),
+                ctx,
+            )
         })
         .unwrap_err();
-        assert_eq!(e.code(), ErrorCode::KeyMissing);
+        assert_eq!(e.code(), ErrorCode::KeySchemeMismatch);
     }
 }

@@ -3,7 +3,7 @@
 //! body holds the signed bytes verbatim and whose signature verifies over the message.
 
 use airsign_core::{Context, FixedClock, Request, SequenceIds};
-use airsign_keys::{HmacSigner, Keyring, SecretBytes};
+use airsign_keys::{HmacSigner, Key, Scheme, SecretBytes};
 use proptest::prelude::*;
 use serde_json::Value;
 
@@ -15,7 +15,11 @@ fn build(req: &Value) -> airsign_core::Result<airsign_core::Envelope> {
         clock: &FixedClock(1_700_000_000_000),
         ids: &ids,
     };
-    let keys = Keyring::new(SecretBytes::new(SECRET.as_bytes().to_vec()));
+    let keys = Key::from_bytes(
+        "key file",
+        Scheme::Hmac,
+        SecretBytes::new(SECRET.as_bytes().to_vec()),
+    );
     airsign_ripio::build(&Request::parse(&req.to_string())?, &keys, &ctx)
 }
 

@@ -1,5 +1,5 @@
 //! Ripio reference vectors (`vectors/ripio.jsonl`, an unchanged copy of
-//! `shared/vectors/ripio.jsonl`: independent Python `hmac`, re-checked with Node and
+//! the published reference vectors: independent Python `hmac`, re-checked with Node and
 //! openssl), run through this crate directly.
 //!
 //! The workspace harness (`crates/airsign/tests/vectors.rs`) runs the same file through the
@@ -12,7 +12,7 @@ use std::path::PathBuf;
 
 use airsign_core::json::Writer;
 use airsign_core::{Context, Envelope, FixedClock, Request, SequenceIds};
-use airsign_keys::{HmacSigner, Keyring, SecretBytes};
+use airsign_keys::{HmacSigner, Key as SigningKey, Scheme, SecretBytes};
 use airsign_ripio::{Call, RipioRequest};
 use serde::Deserialize;
 use serde_json::Value;
@@ -72,7 +72,11 @@ fn run(case: &Case) -> airsign_core::Result<(RipioRequest, Envelope)> {
     };
     let req = Request::parse(&case.request.to_string())?;
     let typed = RipioRequest::from_request(&req, &ctx)?;
-    let keys = Keyring::new(SecretBytes::new(case.key.value.as_bytes().to_vec()));
+    let keys = SigningKey::from_bytes(
+        "key file",
+        Scheme::Hmac,
+        SecretBytes::new(case.key.value.as_bytes().to_vec()),
+    );
     let env = airsign_ripio::build(&req, &keys, &ctx)?;
     Ok((typed, env))
 }

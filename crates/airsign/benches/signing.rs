@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 
 use airsign::{BatchOptions, run_batch, sign_request};
 use airsign_core::{Context, FixedClock, SequenceIds};
-use airsign_keys::{HmacSigner, Keyring, Secp256k1Signer, SecretBytes, base58_64, eth};
+use airsign_keys::{HmacSigner, Keyring, Secp256k1Signer, base58_64, eth};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 /// A public test key (seed = SHA-256 of "vector-key-1").
@@ -54,7 +54,7 @@ fn ctx_parts() -> (FixedClock, SequenceIds) {
 }
 
 fn keys(text: &str) -> Keyring {
-    Keyring::new(SecretBytes::new(text.as_bytes().to_vec()))
+    airsign::testing::keyring_signing_anything(text.as_bytes())
 }
 
 fn full_line(req: &str, keys: &Keyring, ctx: &Context<'_>) -> String {

@@ -16,7 +16,7 @@ use std::hint::black_box;
 
 use airsign::{BatchOptions, run_batch};
 use airsign_core::Context;
-use airsign_keys::{Keyring, Secp256k1Signer, SecretBytes, base58_64};
+use airsign_keys::{Secp256k1Signer, base58_64};
 
 /// A public test key (seed = SHA-256 of "vector-key-1").
 const KEY: &str = "b46fe82232f5912acec09e955a0b21150fc2e3ccbaf0c1e97aea94c64a8ceac3";
@@ -26,7 +26,7 @@ const DERIVE: &str = r#"{"venue":"derive","action":"cancel","transport":"rest","
 
 fn batch(line: &str, n: usize) {
     let input = format!("{line}\n").repeat(n);
-    let keys = Keyring::new(SecretBytes::new(KEY.as_bytes().to_vec()));
+    let keys = airsign::testing::keyring_signing_anything(KEY.as_bytes());
     let opts = BatchOptions {
         jobs: 1,
         ..BatchOptions::default()

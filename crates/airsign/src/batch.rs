@@ -496,13 +496,13 @@ impl<R, W> Drop for StopOnPanic<'_, '_, R, W> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use airsign_keys::SecretBytes;
+
     use std::sync::mpsc;
 
     const KEY: &str = "b46fe82232f5912acec09e955a0b21150fc2e3ccbaf0c1e97aea94c64a8ceac3";
 
     fn run(input: &[u8], opts: BatchOptions) -> (String, BatchSummary) {
-        let keys = Keyring::new(SecretBytes::new(KEY.as_bytes().to_vec()));
+        let keys = crate::testing::keyring_signing_anything(KEY.as_bytes());
         let mut out = Vec::new();
         let s = Context::fixed(1_748_970_123_456, |ctx| {
             run_batch(input, &mut out, &keys, ctx, opts).unwrap()
@@ -629,7 +629,7 @@ mod tests {
                 Ok(())
             }
         }
-        let keys = Keyring::new(SecretBytes::new(KEY.as_bytes().to_vec()));
+        let keys = crate::testing::keyring_signing_anything(KEY.as_bytes());
         let input = mixed_input(5000);
         for jobs in [1, 2] {
             let s = Context::fixed(1_748_970_123_456, |ctx| {
@@ -695,7 +695,7 @@ mod tests {
         for jobs in [1, 2, 4] {
             let (line_tx, line_rx) = mpsc::channel();
             let (out_tx, out_rx) = mpsc::channel();
-            let keys = &Keyring::new(SecretBytes::new(KEY.as_bytes().to_vec()));
+            let keys = &crate::testing::keyring_signing_anything(KEY.as_bytes());
             std::thread::scope(move |s| {
                 // Owned here, so that a failing assertion drops it and the run ends.
                 let line_tx = line_tx;
@@ -773,7 +773,7 @@ mod tests {
     fn a_stalled_output_stops_the_reading_too() {
         let input = mixed_input(20_000);
         let read = std::sync::atomic::AtomicUsize::new(0);
-        let keys = Keyring::new(SecretBytes::new(KEY.as_bytes().to_vec()));
+        let keys = crate::testing::keyring_signing_anything(KEY.as_bytes());
         for jobs in [2, 3] {
             read.store(0, std::sync::atomic::Ordering::SeqCst);
             let opts = BatchOptions {
@@ -840,7 +840,7 @@ mod tests {
 
     #[test]
     fn io_errors_end_the_run_with_an_error() {
-        let keys = Keyring::new(SecretBytes::new(KEY.as_bytes().to_vec()));
+        let keys = crate::testing::keyring_signing_anything(KEY.as_bytes());
         let input = mixed_input(300);
         for jobs in [1, 2, 4] {
             let opts = BatchOptions {

@@ -46,7 +46,7 @@ pub const LEAK_RUN: usize = 16;
 /// Any bytes as one batch line: the answer must be one line of valid JSON, either an
 /// envelope or an error object. Panics (the fuzzer's signal) otherwise.
 pub fn request_line(data: &[u8]) {
-    let keys = Keyring::new(SecretBytes::new(TEST_KEY_HEX.as_bytes().to_vec()));
+    let keys = crate::testing::keyring_signing_anything(TEST_KEY_HEX.as_bytes());
     let (line, ok) = Context::fixed(1_748_970_123_456, |ctx| {
         super::answer_line(1, data, &keys, ctx)
     });
@@ -60,14 +60,16 @@ pub fn request_line(data: &[u8]) {
         v.get("error").is_none(),
         "ok flag matches the answer: {line}"
     );
-    // A fast path (Pacifica, Hyperliquid) takes a line only when the general path signs
-    // it the same.
+    // A fast path takes a line only when the general path signs it the same.
     if let Ok(text) = std::str::from_utf8(data) {
-        let fast = Context::fixed(1_748_970_123_456, |ctx| {
-            airsign_pacifica::build_fast(text, &keys, ctx)
-                .or_else(|| airsign_hyperliquid::build_fast(text, &keys, ctx))
-        });
-        if let Some(fast) = fast {
+        for v in crate::REGISTRY {
+            let (Some(build_fast), Some(key)) = (v.build_fast, keys.fast_key(&v.rules)) else {
+                continue;
+            };
+            let Some(fast) = Context::fixed(1_748_970_123_456, |ctx| build_fast(text, key, ctx))
+            else {
+                continue;
+            };
             let general = Context::fixed(1_748_970_123_456, |ctx| {
                 airsign_core::Request::parse(text).and_then(|r| super::sign_parsed(&r, &keys, ctx))
             });
@@ -390,7 +392,7 @@ pub const VERIFY_FUZZ_SECRET: &str = TEST_KEY_HEX;
 /// its parsed form (the check depends on the envelope's content, not its spacing).
 pub fn verify_envelope(data: &[u8]) {
     use airsign_core::verify::{VerifyOptions, parse_envelope};
-    let keys = Keyring::new(SecretBytes::new(VERIFY_FUZZ_SECRET.as_bytes().to_vec()));
+    let keys = crate::testing::keyring_signing_anything(VERIFY_FUZZ_SECRET.as_bytes());
     let opts = VerifyOptions {
         base_urls: vec!["https://proxy.example".into()],
         now_ms: 1_700_000_000_000,

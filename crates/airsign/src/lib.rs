@@ -18,50 +18,47 @@ pub use verify::{Outcome, verify_envelope, verify_line, verify_parsed};
 use airsign_core::{Context, Envelope, Error, ErrorCode, Request, Result};
 use airsign_keys::Keyring;
 
-/// The venues airsign knows, as named in requests.
-pub const VENUES: &[&str] = &[
-    "pacifica",
-    "derive",
-    "mobula",
-    "ripio",
-    "layer1",
-    "hyperliquid",
-];
+pub mod registry;
+
+pub use registry::{REGISTRY, Venue, venue, venue_names};
 
 /// Parses one request (JSON text) and builds its signed envelope.
 pub fn sign_request(text: &str, keys: &Keyring, ctx: &Context<'_>) -> Result<Envelope> {
-    // The plainest Pacifica, Derive and Hyperliquid cancels are read straight from the text (the
-    // kill-switch case: thousands of them); anything else, and every error, takes the
-    // general path.
-    if let Some(signed) = airsign_pacifica::build_fast(text, keys, ctx)
-        .or_else(|| airsign_derive::build_fast(text, keys, ctx))
-        .or_else(|| airsign_hyperliquid::build_fast(text, keys, ctx))
-    {
-        return signed;
+    // The plainest cancels are read straight from the text (the kill-switch case:
+    // thousands of them) when the run's one key for that venue pins nothing the fast path
+    // would have to check; anything else, and every error, takes the general path.
+    for v in REGISTRY {
+        if let (Some(fast), Some(key)) = (v.build_fast, keys.fast_key(&v.rules))
+            && let Some(signed) = fast(text, key, ctx)
+        {
+            return signed;
+        }
     }
     let req = Request::parse(text)?;
     sign_parsed(&req, keys, ctx)
 }
 
-/// Builds the signed envelope for an already parsed request.
+/// Builds the signed envelope for an already parsed request: its venue from the
+/// registry, then the operator's policy and key choice ([`Keyring::authorize`]), then the
+/// venue's own build with the chosen key.
 pub fn sign_parsed(req: &Request, keys: &Keyring, ctx: &Context<'_>) -> Result<Envelope> {
-    match req.venue.as_str() {
-        "pacifica" => airsign_pacifica::build(req, keys, ctx),
-        "derive" => airsign_derive::build(req, keys, ctx),
-        "mobula" => airsign_mobula::build(req, keys, ctx),
-        "ripio" => airsign_ripio::build(req, keys, ctx),
-        "layer1" => airsign_layer1::build(req, keys, ctx),
-        "hyperliquid" => airsign_hyperliquid::build(req, keys, ctx),
-        other => Err(Error::new(
+    let v = venue(&req.venue).ok_or_else(|| {
+        Error::new(
             ErrorCode::RequestUnknownVenue,
             Some("venue"),
             format!(
                 "expected one of {}; saw {}",
-                VENUES.join(", "),
-                serde_json::Value::from(other)
+                venue_names().join(", "),
+                serde_json::Value::from(req.venue.as_str())
             ),
-        )),
-    }
+        )
+    })?;
+    let now = match req.timestamp {
+        Some(t) => t,
+        None => ctx.clock.now_ms(),
+    };
+    let (key, req) = keys.authorize(req, &v.rules, now)?;
+    (v.build)(&req, key, ctx)
 }
 
 /// The answer to a batch line longer than `max` bytes (its bytes are never parsed).
@@ -117,3 +114,5 @@ pub fn answer_line_into(
 
 #[doc(hidden)]
 pub mod fuzzing;
+#[doc(hidden)]
+pub mod testing;

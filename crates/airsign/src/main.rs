@@ -8,13 +8,18 @@ use std::process::ExitCode;
 use airsign::{BatchOptions, Outcome, run_batch, sign_request, verify_line};
 use airsign_core::verify::VerifyOptions;
 use airsign_core::{Context, Error, ErrorCode, RandomIds, SystemClock};
-use airsign_keys::{FilePolicy, KeyFile, Keyring, prompt_on_tty, read_password_file};
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use airsign_keys::{
+    FilePolicy, Keyring, LoadOptions, Policy, Scheme, prompt_on_tty, read_password_file,
+    read_single_key,
+};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+
+mod cli_docs;
 
 const EXIT_CODES: &str = "\
 Exit codes:
   0  every request signed
-  1  at least one request refused (bad input, bad key)
+  1  at least one request refused (bad input, bad key, policy)
   2  usage error
   3  I/O error (unreadable file); a closed stdout is not an error";
 
@@ -67,43 +72,81 @@ enum Command {
     Verify {
         #[command(flatten)]
         keys: KeyArgs,
-        /// Accept envelopes for this base URL besides the venues' own (repeatable), e.g.
-        /// one given as a request's base_url.
-        #[arg(long, value_name = "URL")]
-        base_url: Vec<String>,
         /// The envelope file; `-` or nothing reads stdin.
         envelopes: Option<PathBuf>,
     },
-    /// Print the account (ed25519, base58) or address of a key file.
-    #[command(after_help = "Example:\n  airsign pubkey --key-file examples/TEST-KEY-readme.json --scheme ed25519\n\n".to_owned() + EXIT_CODES)]
+    /// Print the account (ed25519, base58) or address (secp256k1, EIP-55) of a key file.
+    #[command(after_help = "Example:\n  airsign pubkey --key-file examples/TEST-KEY-readme.json\n\n".to_owned() + EXIT_CODES)]
     Pubkey {
         #[command(flatten)]
         keys: KeyArgs,
-        /// The key's signature scheme.
-        #[arg(long, value_enum)]
-        scheme: Scheme,
+    },
+    /// Print the manual page (roff) on stdout, generated from the same definitions as --help.
+    #[command(after_help = "Example:\n  airsign man > airsign.1 && man ./airsign.1")]
+    Man,
+    /// Print a shell completion script on stdout.
+    #[command(
+        after_help = "Example:\n  airsign completions bash > /usr/share/bash-completion/completions/airsign"
+    )]
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
     },
 }
 
 #[derive(Args, Debug)]
 struct KeyArgs {
-    /// The key file (never the key itself). Falls back to $AIRSIGN_KEY_FILE.
-    #[arg(long, value_name = "PATH", env = "AIRSIGN_KEY_FILE")]
+    /// One key file (never the key itself). Falls back to $AIRSIGN_KEY_FILE.
+    #[arg(
+        long,
+        value_name = "PATH",
+        env = "AIRSIGN_KEY_FILE",
+        conflicts_with = "keyring"
+    )]
     key_file: Option<PathBuf>,
+    /// The key file's scheme, fixed before any request is read. Required for hex keys
+    /// (an ed25519 seed or a secp256k1 key), HMAC secrets and bearer tokens; a Solana
+    /// keypair or an Ethereum keystore says its own.
+    #[arg(long, value_enum, requires = "key_file")]
+    scheme: Option<SchemeArg>,
     /// A file holding a keystore's password. Falls back to $AIRSIGN_PASSWORD_FILE.
     #[arg(long, value_name = "PATH", env = "AIRSIGN_PASSWORD_FILE")]
     password_file: Option<PathBuf>,
+    /// A keyring: many keys, each bound to its venues and identity, and the signing
+    /// policy (JSON). Falls back to $AIRSIGN_KEYRING.
+    #[arg(long, value_name = "PATH", env = "AIRSIGN_KEYRING")]
+    keyring: Option<PathBuf>,
+    /// Allow requests to send to this base URL (repeatable); verify accepts envelopes for
+    /// it besides the venues' own hosts. A request's base_url is refused otherwise.
+    #[arg(long, value_name = "URL")]
+    base_url: Vec<String>,
     /// Refuse key files that group or others may read (default: warn).
     #[arg(long)]
     strict_permissions: bool,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
-enum Scheme {
-    /// Solana-style ed25519 (Pacifica).
+enum SchemeArg {
+    /// ed25519 (Pacifica): a 32-byte hex seed.
     Ed25519,
-    /// Ethereum secp256k1 (Derive, Mobula).
+    /// secp256k1 (Derive, Mobula): a hex private key.
     Secp256k1,
+    /// An HMAC API secret (Ripio Trade), as text.
+    Hmac,
+    /// A bearer token (Layer1), as text.
+    Bearer,
+}
+
+impl SchemeArg {
+    fn scheme(self) -> Scheme {
+        match self {
+            Self::Ed25519 => Scheme::Ed25519,
+            Self::Secp256k1 => Scheme::Secp256k1,
+            Self::Hmac => Scheme::Hmac,
+            Self::Bearer => Scheme::Bearer,
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -122,39 +165,70 @@ fn report(e: &Error, line: Option<u64>) -> u8 {
     u8::try_from(e.code().exit_code()).unwrap_or(1)
 }
 
+fn warn(w: &str) {
+    eprintln!("airsign: warning: {w}");
+}
+
+/// The run's keys, fixed before any request is read: one key file of one scheme, or a
+/// keyring; `--base-url` widens the policy's hosts either way.
 fn load_keys(args: &KeyArgs) -> Result<Keyring, Error> {
-    let Some(path) = &args.key_file else {
-        return Ok(Keyring::empty());
-    };
     let policy = if args.strict_permissions {
         FilePolicy::Strict
     } else {
         FilePolicy::Warn
     };
-    let file = KeyFile::read(path, policy)?;
-    if let Some(w) = &file.warning {
-        eprintln!("airsign: warning: {w}");
+    let mut keyring = if let Some(path) = &args.keyring {
+        if args.password_file.is_some() {
+            return Err(Error::new(
+                ErrorCode::KeyInvalid,
+                Some("password_file"),
+                "with --keyring, each keystore key names its own password_file in the \
+                 keyring (or is asked for on the terminal): drop --password-file",
+            ));
+        }
+        let opts = LoadOptions {
+            file_policy: policy,
+            warn: std::sync::Arc::new(warn),
+        };
+        Keyring::load(path, &airsign::venue_names(), &opts)?
+    } else if let Some(path) = &args.key_file {
+        let (key, warning) = read_single_key(path, args.scheme.map(SchemeArg::scheme), policy)?;
+        if let Some(w) = &warning {
+            warn(w);
+        }
+        // The password is only asked for if a request meets an encrypted keystore: from
+        // the password file when one is named, else on the terminal (never stdin, which
+        // may carry the requests); with neither, the request fails at once.
+        let key = match &args.password_file {
+            Some(pw_path) => {
+                let pw_path = pw_path.clone();
+                key.with_password_source(move || {
+                    let f = read_password_file(&pw_path, policy)?;
+                    if let Some(w) = &f.warning {
+                        warn(w);
+                    }
+                    Ok(f.password)
+                })
+            }
+            None => {
+                let prompt = format!("airsign: password for keystore {}: ", path.display());
+                key.with_password_source(move || prompt_on_tty(&prompt))
+            }
+        };
+        Keyring::single(key, Policy::new())
+    } else {
+        Keyring::empty()
+    };
+    for url in &args.base_url {
+        keyring.policy_mut().allow_base_url(url).map_err(|e| {
+            Error::new(
+                e.code(),
+                Some("--base-url"),
+                e.message().replacen("an allowed base URL", "--base-url", 1),
+            )
+        })?;
     }
-    // The password is only asked for if a secp256k1 venue meets an encrypted keystore:
-    // from the password file when one is named, else on the terminal (never stdin, which
-    // may carry the requests); with neither, the keyring's request fails at once.
-    let keyring = Keyring::new(file.bytes);
-    Ok(match &args.password_file {
-        Some(pw_path) => {
-            let pw_path = pw_path.clone();
-            keyring.with_password_source(move || {
-                let f = read_password_file(&pw_path, policy)?;
-                if let Some(w) = &f.warning {
-                    eprintln!("airsign: warning: {w}");
-                }
-                Ok(f.password)
-            })
-        }
-        None => {
-            let prompt = format!("airsign: password for keystore {}: ", path.display());
-            keyring.with_password_source(move || prompt_on_tty(&prompt))
-        }
-    })
+    Ok(keyring)
 }
 
 fn run(cli: Cli) -> u8 {
@@ -177,7 +251,7 @@ fn run(cli: Cli) -> u8 {
             match sign_request(&text, &keyring, &ctx) {
                 Ok(env) => {
                     let mut out = io::stdout().lock();
-                    // A closed stdout is not an error (CONTRACT.md §3).
+                    // A closed stdout is not an error (docs/format.md, "Exit codes").
                     let _ = writeln!(out, "{}", env.to_json_line()).and_then(|()| out.flush());
                     0
                 }
@@ -230,17 +304,13 @@ fn run(cli: Cli) -> u8 {
                 ),
             }
         }
-        Command::Verify {
-            keys,
-            base_url,
-            envelopes,
-        } => {
+        Command::Verify { keys, envelopes } => {
             let keyring = match load_keys(&keys) {
                 Ok(k) => k,
                 Err(e) => return report(&e, None),
             };
             let opts = VerifyOptions {
-                base_urls: base_url,
+                base_urls: keyring.policy().base_urls().to_vec(),
                 now_ms: ctx.clock.now_ms(),
             };
             match verify_input(envelopes.as_deref(), &keyring, &opts) {
@@ -254,7 +324,7 @@ fn run(cli: Cli) -> u8 {
                 Err(e) => report(&e, None),
             }
         }
-        Command::Pubkey { keys, scheme } => {
+        Command::Pubkey { keys } => {
             if keys.key_file.is_none() {
                 eprintln!("airsign: pubkey needs --key-file PATH (or AIRSIGN_KEY_FILE)");
                 return 2;
@@ -263,24 +333,37 @@ fn run(cli: Cli) -> u8 {
                 Ok(k) => k,
                 Err(e) => return report(&e, None),
             };
-            let address = match scheme {
-                Scheme::Ed25519 => keyring.ed25519().map(|s| s.address().to_owned()),
-                Scheme::Secp256k1 => keyring.secp256k1().map(|s| s.address().to_checksum()),
+            let Some(key) = keyring.keys().first() else {
+                return 2;
             };
-            match address {
-                Ok(a) => {
-                    let scheme = match scheme {
-                        Scheme::Ed25519 => "ed25519",
-                        Scheme::Secp256k1 => "secp256k1",
-                    };
-                    let line = serde_json::json!({"airsign": 1, "scheme": scheme, "address": a});
+            match key.address() {
+                Ok(Some(a)) => {
+                    let line = serde_json::json!({
+                        "airsign": 1,
+                        "scheme": key.scheme().as_str(),
+                        "address": a,
+                    });
                     let mut out = io::stdout().lock();
                     let _ = writeln!(out, "{line}").and_then(|()| out.flush());
                     0
                 }
+                Ok(None) => report(
+                    &Error::new(
+                        ErrorCode::KeySchemeMismatch,
+                        Some("scheme"),
+                        format!(
+                            "a {} key has no public key to print (pubkey takes ed25519 and \
+                             secp256k1 keys)",
+                            key.scheme()
+                        ),
+                    ),
+                    None,
+                ),
                 Err(e) => report(&e, None),
             }
         }
+        Command::Man => cli_docs::print_man(Cli::command()),
+        Command::Completions { shell } => cli_docs::print_completions(shell, Cli::command()),
     }
 }
 
@@ -318,7 +401,7 @@ fn verify_input(
             Outcome::Unverifiable => 1,
             Outcome::Failed => 2,
         }] += 1;
-        // A closed stdout is not an error (CONTRACT.md §3): stop quietly.
+        // A closed stdout is not an error (docs/format.md, "Exit codes"): stop quietly.
         writeln!(out, "{line}").and_then(|()| out.flush()).is_ok()
     };
     let mut buf = Vec::new();

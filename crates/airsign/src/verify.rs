@@ -18,7 +18,7 @@ use airsign_core::{Envelope, Error, ErrorCode, Result};
 use airsign_keys::Keyring;
 use serde_json::{Map, Value};
 
-use crate::VENUES;
+use crate::{venue, venue_names};
 
 /// How one envelope's verification ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,20 +44,15 @@ pub fn verify_envelope(
 
 /// Verifies an already parsed envelope with its venue's rules.
 pub fn verify_parsed(env: &Envelope, keys: &Keyring, opts: &VerifyOptions) -> Result<Verdict> {
-    match env.venue.as_str() {
-        "pacifica" => airsign_pacifica::verify(env, opts),
-        "derive" => airsign_derive::verify(env, opts),
-        "mobula" => airsign_mobula::verify(env, opts),
-        "ripio" => airsign_ripio::verify(env, keys, opts),
-        "layer1" => airsign_layer1::verify(env, opts),
-        "hyperliquid" => airsign_hyperliquid::verify(env, opts),
-        other => Err(Error::new(
+    match venue(&env.venue) {
+        Some(v) => (v.verify)(env, keys, opts),
+        None => Err(Error::new(
             ErrorCode::EnvelopeMalformed,
             Some("venue"),
             format!(
                 "expected one of {}; saw {}",
-                VENUES.join(", "),
-                Value::from(other)
+                venue_names().join(", "),
+                Value::from(env.venue.as_str())
             ),
         )),
     }

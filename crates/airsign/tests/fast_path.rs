@@ -16,7 +16,7 @@ mod common;
 
 use airsign::sign_parsed;
 use airsign_core::{Context, Envelope, Request, Result};
-use airsign_keys::{Keyring, SecretBytes};
+use airsign_keys::Keyring;
 use common::root;
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
@@ -34,9 +34,10 @@ fn general(text: &str, keys: &Keyring) -> Result<Envelope> {
 
 fn fast(text: &str, keys: &Keyring) -> Option<Result<Envelope>> {
     Context::fixed(NOW, |ctx| {
-        airsign_pacifica::build_fast(text, keys, ctx)
-            .or_else(|| airsign_derive::build_fast(text, keys, ctx))
-            .or_else(|| airsign_hyperliquid::build_fast(text, keys, ctx))
+        airsign::REGISTRY.iter().find_map(|v| {
+            let (build_fast, key) = (v.build_fast?, keys.fast_key(&v.rules)?);
+            build_fast(text, key, ctx)
+        })
     })
 }
 
@@ -57,7 +58,7 @@ fn agree(text: &str, keys: &Keyring) -> bool {
 }
 
 fn keys() -> Keyring {
-    Keyring::new(SecretBytes::new(KEY.as_bytes().to_vec()))
+    airsign::testing::keyring_signing_anything(KEY.as_bytes())
 }
 
 #[test]
@@ -97,7 +98,7 @@ fn every_vector_gives_the_same_answer_and_plain_cancels_take_the_fast_path() {
                 };
                 (req, KEY.to_owned())
             };
-            let keys = Keyring::new(SecretBytes::new(key.into_bytes()));
+            let keys = airsign::testing::keyring_signing_anything(&key.into_bytes());
             total += 1;
             if agree(&request, &keys) {
                 taken += 1;

@@ -160,10 +160,8 @@ fn valid_seeds_are_accepted() {
 fn verify_seeds_verify_and_tampered_ones_fail() {
     use airsign::Outcome;
     use airsign_core::verify::VerifyOptions;
-    use airsign_keys::{Keyring, SecretBytes};
-    let keys = Keyring::new(SecretBytes::new(
-        fuzzing::VERIFY_FUZZ_SECRET.as_bytes().to_vec(),
-    ));
+
+    let keys = airsign::testing::keyring_signing_anything(fuzzing::VERIFY_FUZZ_SECRET.as_bytes());
     let opts = VerifyOptions {
         base_urls: vec![],
         now_ms: 1_700_000_000_000,

@@ -33,7 +33,7 @@ fn core_dumps_are_off_while_a_key_is_loaded() {
         "b46fe82232f5912acec09e955a0b21150fc2e3ccbaf0c1e97aea94c64a8ceac3\n",
     );
     let mut child = common::airsign()
-        .args(["batch", "--jobs", "1", "--key-file"])
+        .args(["batch", "--jobs", "1", "--scheme", "ed25519", "--key-file"])
         .arg(&key)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

@@ -131,7 +131,7 @@ fn batch_answers_every_hostile_line_signs_the_good_ones_and_exits_1() {
     assert!(good >= 5 && good < cases.len());
 
     let dir = tempfile::tempdir().unwrap();
-    let key = common::private_file(dir.path(), "key.hex", format!("{KEY1_HEX}\n"));
+    let key = common::all_schemes_keyring(dir.path(), KEY1_HEX);
     // One line per case; the last one without a line break (it must still be answered).
     let input = cases
         .iter()
@@ -141,7 +141,7 @@ fn batch_answers_every_hostile_line_signs_the_good_ones_and_exits_1() {
     let mut outputs = Vec::new();
     for jobs in ["1", "2"] {
         let mut cmd = common::airsign();
-        cmd.args(["batch", "--jobs", jobs, "--key-file"]).arg(&key);
+        cmd.args(["batch", "--jobs", jobs, "--keyring"]).arg(&key);
         let out = common::run_with_stdin(cmd, &input);
         assert_eq!(out.status.code(), Some(1), "jobs {jobs}");
         let stdout = String::from_utf8(out.stdout).unwrap();
@@ -188,13 +188,13 @@ fn batch_answers_every_hostile_line_signs_the_good_ones_and_exits_1() {
 #[test]
 fn sign_refuses_each_hostile_line_with_the_same_code() {
     let dir = tempfile::tempdir().unwrap();
-    let key = common::private_file(dir.path(), "key.hex", format!("{KEY1_HEX}\n"));
+    let key = common::all_schemes_keyring(dir.path(), KEY1_HEX);
     for c in cases()
         .iter()
         .filter(|c| !c.generated || c.line.len() > 16 << 20)
     {
         let mut cmd = common::airsign();
-        cmd.args(["sign", "--key-file"]).arg(&key);
+        cmd.args(["sign", "--keyring"]).arg(&key);
         let out = common::run_with_stdin(cmd, &c.line);
         let stdout = String::from_utf8(out.stdout).unwrap();
         let v: Value = serde_json::from_str(stdout.trim_end()).unwrap();

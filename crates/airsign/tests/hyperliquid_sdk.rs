@@ -25,7 +25,6 @@ use std::process::Command;
 
 use airsign_core::verify::VerifyOptions;
 use airsign_core::{Context, FixedClock, SequenceIds};
-use airsign_keys::{Keyring, SecretBytes};
 use common::root;
 use serde_json::Value;
 
@@ -92,9 +91,8 @@ fn airsign_signs_exactly_as_the_sdk() {
             .entry(case["kind"].as_str().unwrap().to_owned())
             .or_default() += 1;
         let req = &case["request"];
-        let keys = Keyring::new(SecretBytes::new(
-            case["key"].as_str().unwrap().as_bytes().to_vec(),
-        ));
+        let keys =
+            airsign::testing::keyring_signing_anything(case["key"].as_str().unwrap().as_bytes());
         let clock = FixedClock(req["timestamp"].as_u64().unwrap());
         let ids = SequenceIds::new(0);
         let ctx = Context {

@@ -151,7 +151,9 @@ fn no_network_syscalls_in_any_venue() {
     );
     let secret = common::private_file(dir.path(), "ripio.secret", "vector-secret-1\n");
     let token = common::private_file(dir.path(), "layer1.token", "vector-opaque-token-3\n");
+    let ring = common::all_schemes_keyring(dir.path(), KEY1_HEX);
     let p = |p: &Path| p.to_str().unwrap().to_owned();
+    let ring = p(&ring);
     let (hex, solana, base58, keystore, password, secret, token) = (
         p(&hex),
         p(&solana),
@@ -190,10 +192,21 @@ fn no_network_syscalls_in_any_venue() {
     .join("\n");
 
     let kf = "--key-file";
+    let sc = "--scheme";
     let pw = "--password-file";
     let cases = [
-        case("pacifica rest, hex seed", &["sign", kf, &hex], pacifica, 0),
-        case("pacifica ws, hex seed", &["sign", kf, &hex], pacifica_ws, 0),
+        case(
+            "pacifica rest, hex seed",
+            &["sign", kf, &hex, sc, "ed25519"],
+            pacifica,
+            0,
+        ),
+        case(
+            "pacifica ws, hex seed",
+            &["sign", kf, &hex, sc, "ed25519"],
+            pacifica_ws,
+            0,
+        ),
         case(
             "pacifica rest, solana json",
             &["sign", kf, &solana],
@@ -201,25 +214,45 @@ fn no_network_syscalls_in_any_venue() {
             0,
         ),
         case("pacifica rest, base58", &["sign", kf, &base58], pacifica, 0),
-        case("derive rest, hex", &["sign", kf, &hex], derive, 0),
-        case("derive ws, hex", &["sign", kf, &hex], derive_ws, 0),
+        case(
+            "derive rest, hex",
+            &["sign", kf, &hex, sc, "secp256k1"],
+            derive,
+            0,
+        ),
+        case(
+            "derive ws, hex",
+            &["sign", kf, &hex, sc, "secp256k1"],
+            derive_ws,
+            0,
+        ),
         case(
             "derive rest, keystore",
             &["sign", kf, &keystore, pw, &password],
             derive,
             0,
         ),
-        case("mobula rest, hex", &["sign", kf, &hex], mobula, 0),
+        case(
+            "mobula rest, hex",
+            &["sign", kf, &hex, sc, "secp256k1"],
+            mobula,
+            0,
+        ),
         case(
             "mobula rest, keystore",
             &["sign", kf, &keystore, pw, &password],
             mobula,
             0,
         ),
-        case("hyperliquid rest, hex", &["sign", kf, &hex], hyperliquid, 0),
+        case(
+            "hyperliquid rest, hex",
+            &["sign", kf, &hex, sc, "secp256k1"],
+            hyperliquid,
+            0,
+        ),
         case(
             "hyperliquid ws, hex",
-            &["sign", kf, &hex],
+            &["sign", kf, &hex, sc, "secp256k1"],
             hyperliquid_ws,
             0,
         ),
@@ -229,18 +262,33 @@ fn no_network_syscalls_in_any_venue() {
             hyperliquid,
             0,
         ),
-        case("ripio rest, hmac", &["sign", kf, &secret], ripio, 0),
-        case("ripio ws, hmac", &["sign", kf, &secret], ripio_ws, 0),
-        case("layer1 rest, bearer", &["sign", kf, &token], layer1, 0),
+        case(
+            "ripio rest, hmac",
+            &["sign", kf, &secret, sc, "hmac"],
+            ripio,
+            0,
+        ),
+        case(
+            "ripio ws, hmac",
+            &["sign", kf, &secret, sc, "hmac"],
+            ripio_ws,
+            0,
+        ),
+        case(
+            "layer1 rest, bearer",
+            &["sign", kf, &token, sc, "bearer"],
+            layer1,
+            0,
+        ),
         case(
             "batch, mixed, 1 job",
-            &["batch", "--jobs", "1", kf, &hex],
+            &["batch", "--jobs", "1", "--keyring", &ring],
             &batch,
             1,
         ),
         case(
             "batch, mixed, 2 jobs",
-            &["batch", "--jobs", "2", kf, &hex],
+            &["batch", "--jobs", "2", "--keyring", &ring],
             &batch,
             1,
         ),
@@ -266,7 +314,7 @@ fn no_network_syscalls_in_any_venue() {
         ),
         case(
             "refused request",
-            &["sign", kf, &hex],
+            &["sign", kf, &hex, sc, "ed25519"],
             r#"{"venue":"pacifica"}"#,
             1,
         ),

@@ -11,7 +11,7 @@
 
 use airsign::{BatchOptions, run_batch, sign_request};
 use airsign_core::Context;
-use airsign_keys::{Keyring, SecretBytes};
+use airsign_keys::{Key, Keyring, Policy, Scheme, SecretBytes};
 use proptest::prelude::*;
 use serde_json::Value;
 
@@ -55,7 +55,7 @@ proptest! {
         chunk_lines in 1usize..=8,
         max_line_bytes in prop_oneof![Just(airsign::MAX_LINE_BYTES), 50usize..400],
     ) {
-        let keys = Keyring::new(SecretBytes::new(KEY1.as_bytes().to_vec()));
+        let keys = airsign::testing::keyring_signing_anything(KEY1.as_bytes());
         let mut out = Vec::new();
         let summary = ctx_run(|ctx| {
             let opts = BatchOptions { jobs, chunk_lines, max_line_bytes, ..BatchOptions::default() };
@@ -84,7 +84,7 @@ proptest! {
 
     #[test]
     fn integer_ids_are_never_rounded(n in any::<u64>(), i in any::<i64>(), digits in "[0-9]{1,40}") {
-        let keys = Keyring::new(SecretBytes::new(KEY1.as_bytes().to_vec()));
+        let keys = airsign::testing::keyring_signing_anything(KEY1.as_bytes());
         let sign = |req: String| ctx_run(|ctx| sign_request(&req, &keys, ctx));
         // Pacifica order_id: u64, in the signed message and the body.
         let env = sign(format!(
@@ -164,28 +164,45 @@ proptest! {
                 .prop_map(|b| String::from_utf8_lossy(&b).into_owned()),
         ],
     ) {
-        let keys = Keyring::new(SecretBytes::new(key.as_bytes().to_vec()));
         let b = key.as_bytes();
         let pieces: Vec<&str> = (0..b.len().saturating_sub(9))
             .filter(|&i| b[i..i + 10].iter().all(u8::is_ascii_alphanumeric))
             .map(|i| &key[i..i + 10])
             .collect();
-        for req in GOOD {
-            let venue = req.split('"').nth(3).unwrap();
-            let shown = match ctx_run(|ctx| sign_request(req, &keys, ctx)) {
-                Ok(env) => {
-                    // The bearer token's one legitimate place is the header; a Ripio
-                    // secret appears nowhere at all.
-                    let mut env = env;
-                    if venue == "layer1" {
-                        env.headers.0.clear();
+        // The key file read as every scheme the operator could fix for it (one key file,
+        // one scheme), and as one keyring holding it once per scheme; every venue's
+        // request, also redirected to a host the operator never allowed.
+        let mut rings: Vec<(Option<Scheme>, Keyring)> = Scheme::ALL
+            .into_iter()
+            .map(|scheme| {
+                let k = Key::from_bytes("key file", scheme, SecretBytes::new(b.to_vec()));
+                (Some(scheme), Keyring::single(k, Policy::new()))
+            })
+            .collect();
+        rings.push((None, airsign::testing::keyring_signing_anything(b)));
+        let redirected: Vec<String> = GOOD
+            .iter()
+            .map(|r| format!(r#"{{"base_url":"https://attacker.example",{}"#, &r[1..]))
+            .collect();
+        for (scheme, keys) in &rings {
+            for req in GOOD.iter().copied().chain(redirected.iter().map(String::as_str)) {
+                let venue = req.split("\"venue\":\"").nth(1).unwrap().split('"').next().unwrap();
+                let shown = match ctx_run(|ctx| sign_request(req, keys, ctx)) {
+                    Ok(env) => {
+                        prop_assert!(!req.contains("attacker"), "{} signed", req);
+                        // The bearer token's one legitimate place is the header; a
+                        // Ripio secret appears nowhere at all.
+                        let mut env = env;
+                        if venue == "layer1" {
+                            env.headers.0.clear();
+                        }
+                        env.to_json_line()
                     }
-                    env.to_json_line()
+                    Err(e) => e.to_json_line(Some(1)),
+                };
+                for p in &pieces {
+                    prop_assert!(!shown.contains(p), "{:?} {}: {:?} in {}", scheme, venue, p, shown);
                 }
-                Err(e) => e.to_json_line(Some(1)),
-            };
-            for p in &pieces {
-                prop_assert!(!shown.contains(p), "{}: {:?} in {}", venue, p, shown);
             }
         }
     }

@@ -64,7 +64,9 @@ fn keystore_signs_exactly_like_the_hex_key() {
     let f = files();
     for req in REQUESTS {
         let mut hex = airsign();
-        hex.args(["sign", "--key-file"]).arg(&f.hex).arg("-");
+        hex.args(["sign", "--scheme", "secp256k1", "--key-file"])
+            .arg(&f.hex)
+            .arg("-");
         let want = run_with_stdin(hex, req.as_bytes());
         assert_eq!(want.status.code(), Some(0), "{req}");
         let want = String::from_utf8(want.stdout).unwrap();
@@ -101,7 +103,8 @@ fn batch_decrypts_once_and_matches_the_hex_key() {
     let f = files();
     let input = REQUESTS.join("\n") + "\n";
     let mut hex = airsign();
-    hex.args(["batch", "--key-file"]).arg(&f.hex);
+    hex.args(["batch", "--scheme", "secp256k1", "--key-file"])
+        .arg(&f.hex);
     let want = run_with_stdin(hex, input.as_bytes());
     let mut ks = airsign();
     ks.args(["batch", "--key-file"])
@@ -194,11 +197,12 @@ fn keystore_without_password_or_terminal_fails_at_once() {
             .unwrap()
             .contains("--password-file")
     );
-    // An ed25519 venue never asks for the password (the key file is simply not ed25519).
+    // A keystore is a secp256k1 key by its content: calling it ed25519 is refused before
+    // any password is asked for.
     let mut cmd = airsign();
     cmd.args(["pubkey", "--scheme", "ed25519", "--key-file"])
         .arg(&f.scrypt);
     let out = run_with_stdin(cmd, "".as_bytes());
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v["error"]["code"], "key.invalid");
+    assert_eq!(v["error"]["code"], "key.scheme_mismatch");
 }

@@ -149,9 +149,9 @@ fn ripio_requests() -> Vec<(String, bool)> {
                 r#"{{"venue":"layer1","action":"cancel_conversion","params":{{"conversion_id":"{}"}}}}"#,
                 "550e8400-e29b-41d4-a716-446655440000"
             ),
-            // The ripio secret is a well-formed opaque token: layer1 accepts it as one
-            // (the header is its one legitimate place), so this case is checked below.
-            true,
+            // An HMAC secret is never read as a bearer token (the operator fixed its
+            // scheme), so it cannot reach a Layer1 Authorization header.
+            false,
         ),
     ]
 }
@@ -162,26 +162,20 @@ fn ripio_secret_is_never_printed() {
     let key = common::private_file(dir.path(), "ripio.key", format!("{RIPIO_SECRET}\n"));
     let mut batch = String::new();
     for (req, ok) in ripio_requests() {
-        let run = airsign(&["sign"], &key, &req);
+        let run = airsign(&["sign", "--scheme", "hmac"], &key, &req);
         assert_eq!(
             run.code,
             Some(if ok { 0 } else { 1 }),
             "{req}: {}",
             run.stderr
         );
-        if req.contains("\"layer1\"") {
-            // Used as a bearer token, it may appear only as the Authorization value.
-            let env: Value = serde_json::from_str(&run.stdout).unwrap();
-            assert_eq!(
-                env["headers"]["Authorization"],
-                format!("Bearer {RIPIO_SECRET}")
+        if req.contains("pacifica") || req.contains("\"layer1\"") {
+            // The request is fine; an HMAC secret never serves another scheme.
+            assert!(
+                run.stdout.contains("\"key.scheme_mismatch\""),
+                "{}",
+                run.stdout
             );
-            assert_eq!(run.stdout.matches(RIPIO_SECRET).count(), 1);
-            continue;
-        }
-        if req.contains("pacifica") {
-            // The request is fine; the key file is what gets refused.
-            assert!(run.stdout.contains("\"key.invalid\""), "{}", run.stdout);
         }
         if req.contains("has space") {
             assert!(
@@ -194,10 +188,10 @@ fn ripio_secret_is_never_printed() {
         batch.push_str(&req);
         batch.push('\n');
     }
-    let run = airsign(&["batch"], &key, &batch);
+    let run = airsign(&["batch", "--scheme", "hmac"], &key, &batch);
     assert_eq!(run.code, Some(1));
     assert_absent(&run, RIPIO_SECRET, "batch");
-    let run = airsign(&["pubkey", "--scheme", "ed25519"], &key, "");
+    let run = airsign(&["pubkey", "--scheme", "hmac"], &key, "");
     assert_eq!(run.code, Some(1));
     assert_absent(&run, RIPIO_SECRET, "pubkey");
 
@@ -209,7 +203,7 @@ fn ripio_secret_is_never_printed() {
         ("tab", format!("\t{RIPIO_SECRET}")),
     ] {
         let bad = common::private_file(dir.path(), name, &text);
-        let run = airsign(&["sign"], &bad, ok_req);
+        let run = airsign(&["sign", "--scheme", "hmac"], &bad, ok_req);
         assert_eq!(run.code, Some(1), "{name}");
         assert!(
             run.stdout.contains("\"key.invalid\""),
@@ -223,10 +217,14 @@ fn ripio_secret_is_never_printed() {
         use std::os::unix::fs::PermissionsExt;
         let loose = common::private_file(dir.path(), "loose", format!("{RIPIO_SECRET}\n"));
         std::fs::set_permissions(&loose, std::fs::Permissions::from_mode(0o644)).unwrap();
-        let run = airsign(&["sign", "--strict-permissions"], &loose, ok_req);
+        let run = airsign(
+            &["sign", "--scheme", "hmac", "--strict-permissions"],
+            &loose,
+            ok_req,
+        );
         assert_eq!(run.code, Some(1));
         assert_absent(&run, RIPIO_SECRET, "strict permissions");
-        let run = airsign(&["sign"], &loose, ok_req);
+        let run = airsign(&["sign", "--scheme", "hmac"], &loose, ok_req);
         assert_eq!(run.code, Some(0));
         assert!(run.stderr.contains("warning"));
         assert_absent(&run, RIPIO_SECRET, "loose permissions");
@@ -239,7 +237,7 @@ fn ripio_api_token_only_where_the_wire_needs_it() {
     let key = common::private_file(dir.path(), "ripio.key", RIPIO_SECRET);
     for (req, ok) in ripio_requests() {
         if !ok || !req.contains("\"ripio\"") {
-            let run = airsign(&["sign"], &key, &req);
+            let run = airsign(&["sign", "--scheme", "hmac"], &key, &req);
             // A refused request names the api_token field, never its value.
             assert!(
                 !run.stdout.contains(API_TOKEN) && !run.stderr.contains(API_TOKEN),
@@ -249,7 +247,7 @@ fn ripio_api_token_only_where_the_wire_needs_it() {
             assert!(!run.stdout.contains("has space") && !run.stderr.contains("has space"));
             continue;
         }
-        let run = airsign(&["sign"], &key, &req);
+        let run = airsign(&["sign", "--scheme", "hmac"], &key, &req);
         assert_eq!(run.code, Some(0));
         assert!(!run.stderr.contains(API_TOKEN));
         let env: Value = serde_json::from_str(&run.stdout).unwrap();
@@ -302,7 +300,17 @@ fn bearer_token_only_in_the_authorization_header() {
             )),
         ];
         for req in &good {
-            let run = airsign(&["sign"], &key, req);
+            let run = airsign(
+                &[
+                    "sign",
+                    "--scheme",
+                    "bearer",
+                    "--base-url",
+                    "https://l1.customer.example",
+                ],
+                &key,
+                req,
+            );
             assert_eq!(run.code, Some(0), "{req}: {}", run.stderr);
             let env: Value = serde_json::from_str(&run.stdout).unwrap();
             assert_eq!(env["headers"]["Authorization"], format!("Bearer {token}"));
@@ -340,16 +348,20 @@ fn bearer_token_only_in_the_authorization_header() {
         ];
         let mut batch = String::new();
         for req in &bad {
-            let run = airsign(&["sign"], &key, req);
+            let run = airsign(
+                &[
+                    "sign",
+                    "--scheme",
+                    "bearer",
+                    "--base-url",
+                    "https://l1.customer.example",
+                ],
+                &key,
+                req,
+            );
             if req.contains("1700000300000") && token == LAYER1_TOKEN {
                 // Opaque tokens carry no expiry: this one signs.
                 assert_eq!(run.code, Some(0));
-                continue;
-            }
-            if req.contains("\"ripio\"") {
-                // As a Ripio secret the token is an HMAC key: never printed at all.
-                assert_eq!(run.code, Some(0));
-                assert_absent(&run, &token, req);
                 continue;
             }
             assert_eq!(run.code, Some(1), "{req}: {}", run.stdout);
@@ -360,14 +372,19 @@ fn bearer_token_only_in_the_authorization_header() {
                     run.stdout
                 );
             }
-            if req.contains("pacifica") {
-                assert!(run.stdout.contains("\"key.invalid\""), "{}", run.stdout);
+            if req.contains("pacifica") || req.contains("\"ripio\"") {
+                // A bearer token serves no other scheme (the operator fixed it).
+                assert!(
+                    run.stdout.contains("\"key.scheme_mismatch\""),
+                    "{}",
+                    run.stdout
+                );
             }
             assert_absent(&run, &token, req);
             batch.push_str(req);
             batch.push('\n');
         }
-        let run = airsign(&["batch"], &key, &batch);
+        let run = airsign(&["batch", "--scheme", "bearer"], &key, &batch);
         assert_eq!(run.code, Some(1));
         assert_absent(&run, &token, "batch");
     }
@@ -398,7 +415,7 @@ fn bearer_token_only_in_the_authorization_header() {
         ),
     ] {
         let key = common::private_file(dir.path(), name, &text);
-        let run = airsign(&["sign"], &key, &req);
+        let run = airsign(&["sign", "--scheme", "bearer"], &key, &req);
         assert_eq!(run.code, Some(1), "{name}");
         assert!(
             run.stdout.contains(&format!("\"{code}\"")),
@@ -477,8 +494,10 @@ fn run_everywhere(key: &Path, extra: &[&str]) -> Vec<(String, Run)> {
     let with = |args: &[&str]| -> Vec<String> {
         args.iter().chain(extra).map(|s| (*s).to_owned()).collect()
     };
-    for req in [PACIFICA, DERIVE] {
-        let args = with(&["sign"]);
+    // The operator names the scheme (a broken file may not say its own); each scheme
+    // runs sign, pubkey and a batch over four venues.
+    for (scheme, req) in [("ed25519", PACIFICA), ("secp256k1", DERIVE)] {
+        let args = with(&["sign", "--scheme", scheme]);
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         runs.push((format!("sign {req}"), airsign(&args, key, req)));
     }
@@ -488,9 +507,11 @@ fn run_everywhere(key: &Path, extra: &[&str]) -> Vec<(String, Run)> {
         runs.push((format!("pubkey {scheme}"), airsign(&args, key, "")));
     }
     let batch = [PACIFICA, DERIVE, MOBULA, HYPERLIQUID, RIPIO, "{broken"].join("\n");
-    let args = with(&["batch", "--jobs", "2"]);
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    runs.push(("batch".to_owned(), airsign(&args, key, &batch)));
+    for scheme in ["ed25519", "secp256k1", "hmac"] {
+        let args = with(&["batch", "--jobs", "2", "--scheme", scheme]);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        runs.push((format!("batch {scheme}"), airsign(&args, key, &batch)));
+    }
     runs
 }
 

@@ -11,10 +11,10 @@
 //! copies), and its error text must not contain the case's key. Every must-fail case
 //! needs a row there, and every row must match a case.
 //!
-//! Reconciliation rule (documented in the README): in a must-fail case, a field the
-//! case's `input` names but its `request` lacks (`account`) is carried into the request.
-//! This exists for `pacifica/err-co-bad-account`, whose generator dropped the bad
-//! `account` from `request`; on the valid cases `request` is used exactly as given.
+//! Each case's key is given the scheme its `key.kind` names (as an operator would with
+//! `--scheme`), under a policy that allows every action and the case's own `base_url`:
+//! the vectors test signing, not policy (some are Mobula's non-cancel payload builders).
+//! `default_policy_refuses_every_non_cancel_vector` shows the default policy refuses those.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![allow(
@@ -31,8 +31,8 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
-use airsign_core::{Context, Envelope, FixedClock, SequenceIds};
-use airsign_keys::{Keyring, SecretBytes};
+use airsign_core::{Context, Envelope, ErrorCode, FixedClock, Request, SequenceIds};
+use airsign_keys::{Key, Keyring, Policy, Scheme, SecretBytes};
 use common::{private_file, root};
 use serde_json::{Map, Value};
 use sha3::{Digest, Keccak256};
@@ -74,6 +74,7 @@ const KNOWN_FIELDS: &[&str] = &[
 const DEFAULT_NOW: u64 = 1_700_000_000_000;
 
 struct Case {
+    scheme: Scheme,
     file: String,
     venue: String,
     name: String,
@@ -118,7 +119,7 @@ fn to_case(file: &str, line: usize, v: Value) -> Case {
         panic!("{file}:{line}: not an object")
     };
     let name = m["name"].as_str().unwrap().to_owned();
-    let Some(Value::Object(mut request)) = m.remove("request") else {
+    let Some(Value::Object(request)) = m.remove("request") else {
         panic!("{file}:{line}: no request")
     };
     let Some(Value::Object(expected)) = m.remove("expected") else {
@@ -141,13 +142,14 @@ fn to_case(file: &str, line: usize, v: Value) -> Case {
         "{file}:{line}: unknown key kind {kind}"
     );
     let key_text = key["value"].as_str().unwrap().to_owned();
-    if expected.contains_key("error")
-        && !request.contains_key("account")
-        && let Some(acc) = m.get("input").and_then(|i| i.get("account"))
-    {
-        request.insert("account".into(), acc.clone());
-    }
+    let scheme = match kind {
+        "ed25519-seed-hex" => Scheme::Ed25519,
+        "secp256k1-hex" => Scheme::Secp256k1,
+        "hmac-secret" => Scheme::Hmac,
+        _ => Scheme::Bearer,
+    };
     Case {
+        scheme,
         file: file.to_owned(),
         venue: m["venue"].as_str().unwrap().to_owned(),
         name,
@@ -158,11 +160,36 @@ fn to_case(file: &str, line: usize, v: Value) -> Case {
     }
 }
 
-fn keyring(text: &str) -> Keyring {
-    Keyring::new(SecretBytes::new(text.as_bytes().to_vec()))
+/// The case's key with the scheme its kind names, under a policy that allows every
+/// action and the request's own base_url (the operator's allowance).
+fn keyring_for(case: &Case, policy: Policy) -> Keyring {
+    let key = Key::from_bytes(
+        "key file",
+        case.scheme,
+        SecretBytes::new(case.key_text.as_bytes().to_vec()),
+    );
+    Keyring::single(key, policy)
 }
 
-fn sign(req: &Map<String, Value>, key_text: &str) -> Result<Envelope, airsign_core::Error> {
+fn signing_policy(req: &Map<String, Value>) -> Policy {
+    let mut policy = Policy::new();
+    policy.allow_any_action();
+    if let Some(u) = req.get("base_url").and_then(Value::as_str) {
+        // A malformed base_url is the request's to refuse, not the policy's.
+        let _ = policy.allow_base_url(u);
+    }
+    policy
+}
+
+fn sign(case: &Case) -> Result<Envelope, airsign_core::Error> {
+    sign_with(case, &case.request, signing_policy(&case.request))
+}
+
+fn sign_with(
+    case: &Case,
+    req: &Map<String, Value>,
+    policy: Policy,
+) -> Result<Envelope, airsign_core::Error> {
     let now = req
         .get("timestamp")
         .and_then(Value::as_u64)
@@ -174,7 +201,7 @@ fn sign(req: &Map<String, Value>, key_text: &str) -> Result<Envelope, airsign_co
         ids: &ids,
     };
     let text = Value::Object(req.clone()).to_string();
-    airsign::sign_request(&text, &keyring(key_text), &ctx)
+    airsign::sign_request(&text, &keyring_for(case, policy), &ctx)
 }
 
 /// `expected` value that is one string or a list of strings → the list.
@@ -226,7 +253,7 @@ fn check_valid(case: &Case, env: &Envelope) -> Vec<String> {
     let ws_env = if rpc_style {
         let mut r = case.request.clone();
         r.insert("transport".into(), Value::from("ws"));
-        match sign(&r, &case.key_text) {
+        match sign_with(case, &r, signing_policy(&r)) {
             Ok(e) => Some(e),
             Err(e) => {
                 fail("ws variant", &"an envelope", &e.to_string());
@@ -286,7 +313,7 @@ fn check_valid(case: &Case, env: &Envelope) -> Vec<String> {
             .iter()
             .map(|(k, v)| (k.clone(), v.as_str().unwrap_or("<non-string>").to_owned()))
             .collect();
-        // Envelope headers are in sending order (CONTRACT.md §2) and a vector's object
+        // Envelope headers are in sending order (docs/format.md, "Envelope") and a vector's object
         // keeps its order, so names, values and order must all match.
         if want != env.headers.0 {
             fail("headers (names, values, order)", &want, &env.headers.0);
@@ -517,7 +544,7 @@ fn reference_vectors_pass_byte_for_byte() {
     for case in &cases {
         let entry = per_file.entry(case.file.clone()).or_default();
         entry.1 += 1;
-        let result = sign(&case.request, &case.key_text);
+        let result = sign(case);
         let problems = match (case.expected.contains_key("error"), result) {
             (true, Err(e)) => check_refusal(case, &e, &reasons),
             (true, Ok(env)) => vec![format!(
@@ -565,22 +592,44 @@ fn cli_sign_and_batch_print_the_same_envelopes() {
     let bin = env!("CARGO_BIN_EXE_airsign");
     let dir = tempfile::tempdir().unwrap();
     let cases = load_cases();
-    let mut by_key: BTreeMap<String, Vec<&Case>> = BTreeMap::new();
+    let mut by_key: BTreeMap<(String, Scheme), Vec<&Case>> = BTreeMap::new();
     for case in cases.iter().filter(|c| pinned(c)) {
-        by_key.entry(case.key_text.clone()).or_default().push(case);
+        by_key
+            .entry((case.key_text.clone(), case.scheme))
+            .or_default()
+            .push(case);
     }
     let mut checked = 0;
-    for (i, (key, group)) in by_key.iter().enumerate() {
-        let key_path = private_file(dir.path(), &format!("key{i}"), format!("{key}\n"));
+    for (i, ((key, scheme), group)) in by_key.iter().enumerate() {
+        // A keyring with this one key, bound to the group's venues, allowing what the
+        // group asks for (Mobula's builders, the requests' own base_urls).
+        let file = format!("key{i}");
+        private_file(dir.path(), &file, format!("{key}\n"));
+        let mut venues: Vec<&str> = group.iter().map(|c| c.venue.as_str()).collect();
+        venues.sort_unstable();
+        venues.dedup();
+        let base_urls: Vec<&str> = group
+            .iter()
+            .filter_map(|c| c.request.get("base_url").and_then(Value::as_str))
+            .collect();
+        let ring = serde_json::json!({
+            "airsign_keyring": 1,
+            "keys": [{"name": "k", "scheme": scheme.as_str(), "file": file, "venues": venues}],
+            "policy": {
+                "allow_actions": {"mobula": common::MOBULA_BUILDERS},
+                "base_urls": base_urls,
+            },
+        });
+        let key_path = private_file(dir.path(), &format!("keyring{i}.json"), ring.to_string());
         let mut batch_in = String::new();
         let mut want_lines = Vec::new();
         for case in group {
             let req_text = Value::Object(case.request.clone()).to_string();
-            let want = sign(&case.request, &case.key_text).unwrap().to_json_line();
+            let want = sign(case).unwrap().to_json_line();
             // `airsign sign FILE`
             let req_path = private_file(dir.path(), "req.json", &req_text);
             let out = Command::new(bin)
-                .args(["sign", "--key-file"])
+                .args(["sign", "--keyring"])
                 .arg(&key_path)
                 .arg(&req_path)
                 .env_remove("AIRSIGN_KEY_FILE")
@@ -606,7 +655,7 @@ fn cli_sign_and_batch_print_the_same_envelopes() {
         }
         // `airsign batch` over all of this key's cases at once.
         let mut child = Command::new(bin)
-            .args(["batch", "--key-file"])
+            .args(["batch", "--keyring"])
             .arg(&key_path)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -651,8 +700,8 @@ fn every_valid_vector_verifies_and_tampering_fails() {
         if case.expected.contains_key("error") {
             continue;
         }
-        let env = sign(&case.request, &case.key_text).unwrap();
-        let keys = keyring(&case.key_text);
+        let env = sign(&case).unwrap();
+        let keys = keyring_for(&case, signing_policy(&case.request));
         // Custom hosts are allowed explicitly, as a user of base_url would.
         let mut opts = opts.clone();
         if let Some(b) = case.request.get("base_url").and_then(Value::as_str) {
@@ -716,4 +765,34 @@ fn every_valid_vector_verifies_and_tampering_fails() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     let total: usize = verified.values().sum();
     assert!(total >= 120, "only {total} cases verified");
+}
+
+/// The vectors hold Mobula's non-cancel payload builders; they sign above only because the
+/// harness's policy allows them. The default policy (one key file, no keyring) refuses
+/// every one of them, naming the rule, and signs every cancel-family case.
+#[test]
+fn default_policy_refuses_every_non_cancel_vector() {
+    let (mut refused, mut signed) = (0, 0);
+    for case in load_cases() {
+        if case.expected.contains_key("error") || case.request.contains_key("base_url") {
+            continue;
+        }
+        let request = Request::parse(&Value::Object(case.request.clone()).to_string()).unwrap();
+        let rules = &airsign::venue(&case.venue).unwrap().rules;
+        let result = sign_with(&case, &case.request, Policy::new());
+        if (rules.cancel_family)(&request) {
+            assert!(result.is_ok(), "{}: {result:?}", case.name);
+            signed += 1;
+        } else {
+            let e = result.unwrap_err();
+            assert_eq!(e.code(), ErrorCode::PolicyDenied, "{}", case.name);
+            assert_eq!(e.field(), Some("action"), "{}", case.name);
+            assert!(e.message().contains("policy.allow_actions.mobula"), "{e}");
+            assert_eq!(case.venue, "mobula", "{}", case.name);
+            refused += 1;
+        }
+    }
+    eprintln!("default policy: {signed} cancel-family vectors signed, {refused} refused");
+    assert!(refused >= 10, "only {refused} non-cancel vectors");
+    assert!(signed >= 100, "only {signed} cancel vectors");
 }

@@ -138,17 +138,29 @@ fn hmac_is_unverifiable_without_the_secret_and_checked_with_it() {
     let wrong = private_file(dir.path(), "wrong.secret", "another-secret");
     let req = r#"{"venue":"ripio","action":"cancel_order","timestamp":1700000000000,"api_token":"TOKEN-123","params":{"id":"550e8400-e29b-41d4-a716-446655440000"}}"#;
     let env = sign(
-        &["sign", "--key-file", secret.to_str().unwrap()],
+        &[
+            "sign",
+            "--scheme",
+            "hmac",
+            "--key-file",
+            secret.to_str().unwrap(),
+        ],
         req.as_bytes(),
     );
     let (code, lines, _) = verify(&[], &env);
     assert_eq!(code, 0);
     assert_eq!(lines[0]["result"], "unverifiable");
     assert_eq!(lines[0]["checks"][0]["result"], "unverifiable");
-    let (code, lines, _) = verify(&["--key-file", secret.to_str().unwrap()], &env);
+    let (code, lines, _) = verify(
+        &["--scheme", "hmac", "--key-file", secret.to_str().unwrap()],
+        &env,
+    );
     assert_eq!(code, 0);
     assert_eq!(lines[0]["result"], "ok");
-    let (code, lines, stdout_stderr) = verify(&["--key-file", wrong.to_str().unwrap()], &env);
+    let (code, lines, stdout_stderr) = verify(
+        &["--scheme", "hmac", "--key-file", wrong.to_str().unwrap()],
+        &env,
+    );
     assert_eq!(code, 1);
     assert_eq!(lines[0]["error"]["code"], "verify.bad_signature");
     assert!(!stdout_stderr.contains("another-secret"));

@@ -25,7 +25,7 @@ mod common;
 use airsign::Outcome;
 use airsign_core::verify::VerifyOptions;
 use airsign_core::{Context, Envelope, FixedClock, SequenceIds};
-use airsign_keys::{Keyring, SecretBytes};
+use airsign_keys::Keyring;
 use common::root;
 use proptest::prelude::*;
 use serde_json::{Map, Value};
@@ -132,7 +132,7 @@ fn instance(
 }
 
 fn sign(req: &Map<String, Value>, key: &str) -> (Envelope, Keyring) {
-    let keys = Keyring::new(SecretBytes::new(key.as_bytes().to_vec()));
+    let keys = airsign::testing::keyring_signing_anything(key.as_bytes());
     let clock = FixedClock(NOW);
     let ids = SequenceIds::new(0);
     let ctx = Context {

@@ -66,3 +66,35 @@ pub fn set_mode(p: &Path, mode: u32) {
     #[cfg(not(unix))]
     let _ = (p, mode);
 }
+
+/// Writes a keyring in `dir` that holds `key_text` once per scheme (keys named
+/// `ed25519`, `secp256k1`, `hmac`, `bearer`), each bound to every venue of its scheme,
+/// with Mobula's non-cancel builders allowed (these tests check signing, not policy), and
+/// returns the keyring's path.
+pub fn all_schemes_keyring(dir: &Path, key_text: &str) -> PathBuf {
+    let file = private_file(dir, "all-schemes.key", format!("{key_text}\n"));
+    let file = file.file_name().unwrap().to_str().unwrap().to_owned();
+    let ring = serde_json::json!({
+        "airsign_keyring": 1,
+        "keys": [
+            {"name": "ed25519", "scheme": "ed25519", "file": file, "venues": ["pacifica"]},
+            {"name": "secp256k1", "scheme": "secp256k1", "file": file, "venues": ["derive", "mobula", "hyperliquid"]},
+            {"name": "hmac", "scheme": "hmac", "file": file, "venues": ["ripio"]},
+            {"name": "bearer", "scheme": "bearer", "file": file, "venues": ["layer1"]},
+        ],
+        "policy": {"allow_actions": {"mobula": MOBULA_BUILDERS}},
+    });
+    private_file(dir, "keyring.json", ring.to_string())
+}
+
+/// Mobula's payload builders besides cancel-order.
+pub const MOBULA_BUILDERS: &[&str] = &[
+    "create-order",
+    "close-position",
+    "edit-order",
+    "update-margin",
+    "withdraw",
+    "deposit",
+    "create-account",
+    "execute-v2",
+];
