@@ -213,12 +213,16 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
     use airsign_core::{Context, Request};
-    use airsign_keys::{Keyring, SecretBytes};
+    use airsign_keys::{Key, Scheme, SecretBytes};
 
     const KEY: &str = "a655ac2ac50b40f3e43c0254b7f8dbb89cbc2f91279154a7d17ab95b3824ea69";
 
     fn env(text: &str) -> Envelope {
-        let keys = Keyring::new(SecretBytes::new(KEY.as_bytes().to_vec()));
+        let keys = Key::from_bytes(
+            "key file",
+            Scheme::Secp256k1,
+            SecretBytes::new(KEY.as_bytes().to_vec()),
+        );
         Context::fixed(0, |ctx| crate::build(&Request::parse(text)?, &keys, ctx)).unwrap()
     }
 
