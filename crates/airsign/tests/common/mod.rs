@@ -78,7 +78,7 @@ pub fn all_schemes_keyring(dir: &Path, key_text: &str) -> PathBuf {
         "airsign_keyring": 1,
         "keys": [
             {"name": "ed25519", "scheme": "ed25519", "file": file, "venues": ["pacifica"]},
-            {"name": "secp256k1", "scheme": "secp256k1", "file": file, "venues": ["derive", "mobula"]},
+            {"name": "secp256k1", "scheme": "secp256k1", "file": file, "venues": ["derive", "mobula", "hyperliquid"]},
             {"name": "hmac", "scheme": "hmac", "file": file, "venues": ["ripio"]},
             {"name": "bearer", "scheme": "bearer", "file": file, "venues": ["layer1"]},
         ],
