@@ -24,7 +24,8 @@ pub fn airsign() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_airsign"));
     c.current_dir(root())
         .env_remove("AIRSIGN_KEY_FILE")
-        .env_remove("AIRSIGN_PASSWORD_FILE");
+        .env_remove("AIRSIGN_PASSWORD_FILE")
+        .env_remove("AIRSIGN_KEYRING");
     c
 }
 
