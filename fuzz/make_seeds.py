@@ -289,6 +289,28 @@ def canonical():
     write(t, "trailing-garbage", '{"a":1}x')
 
 
+def base_urls():
+    """base_url: the bases airsign's tests and docs use (valid-*), and the red team's."""
+    t = "base_url"
+    good = ["https://api.pacifica.fi", "https://proxy.example/", "https://proxy.example:8443/",
+            "https://proxy.example/derive/", "wss://ws.proxy.example/ripio",
+            "https://layer1.customer.example/api/", "https://10.0.0.1:443/x",
+            "https://[::1]:8443", "https://[2001:db8::1]/a/b-c_d.e~f", "wss://x.example",
+            "https://255.255.255.255:65535", "https://a-b.c-d.example:1/x~y"]
+    bad = ["http://x", "HTTPS://x", "https://x:99999", "https://x:0", "https://x:abc",
+           "https://x:", "https://x:0443", "https://[::1", "https://[::1]x", "https://[zz]",
+           "https://.", "https://-", "https://x.", "https://-x.example", "https://x..example",
+           "https://x.example%2fp", "https://x.example/a%0d%0aHost:evil",
+           "https://x.example/../admin", "https://x.example/a/./b", "https://x.example//a",
+           "https://user@x.example", "https://x.example?q", "https://x.example#f",
+           "https://x.example\\a", "https://x.example/a b", "https://x.example/\r\n",
+           "https://x.ex\u00e4mple", "https://1.2.3.999", "https://", "https:///a"]
+    for i, u in enumerate(good):
+        write(t, "valid-%02d" % i, u)
+    for i, u in enumerate(bad):
+        write(t, "bad-%02d" % i, u)
+
+
 def requests():
     """Request lines for venues the hand-kept corpus lacks (derive, mobula, hyperliquid)."""
     t = "request"
@@ -352,6 +374,7 @@ if __name__ == "__main__":
     tokens()
     keystores()
     canonical()
+    base_urls()
     requests()
     batches()
     hostile()

@@ -77,8 +77,10 @@ impl<'de> Deserialize<'de> for Headers {
     }
 }
 
-/// One signature and the message it covers.
+/// One signature and the message it covers. An unknown field in it is refused when an
+/// envelope is read back (`airsign verify`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Signed {
     /// `ed25519`, `solana-offchain`, `eip191`, `hmac-sha256`, …
     pub scheme: String,

@@ -17,10 +17,91 @@ use serde_json::{Map, Number, Value};
 
 use crate::{Error, ErrorCode, Result};
 
+/// Deepest nesting [`check_shape`] lets through. The deepest real input is a Pacifica
+/// `batch_orders` envelope: 8 levels (its request: 5); the Ripio, Derive and Mobula ones
+/// stay within 4. 32 leaves room for any venue's request without letting a line build a
+/// deep tree.
+pub const MAX_DEPTH: usize = 32;
+
+/// Most values [`check_shape`] lets through in one document, counted as its containers
+/// (`[`, `{`) plus its separators (`,`): a document with `k` of them holds at most
+/// `2k + 1` values and keys. The largest reference requests hold about 90 values (the
+/// Pacifica batch with one action too many, `err-batch-too-many`: 11 actions, the most a
+/// Pacifica batch may hold being 10) and the largest envelopes about 70 (Derive's
+/// `cancel_quote` with every optional field, Pacifica's `batch_orders`); 10 000 is a
+/// hundred times that, and its tree stays within a few MiB.
+pub const MAX_VALUES: usize = 10_000;
+
+/// Refuses a document whose shape no request or envelope has — nested deeper than
+/// [`MAX_DEPTH`] or holding more than [`MAX_VALUES`] values — in one pass over its bytes,
+/// before any tree is built: a 15 MiB line of `[0,0,0,…]` (7.8 million values) would
+/// otherwise become a value tree of 50 times its size.
+///
+/// It does not check the syntax (the parser does, afterwards) and does not bound strings:
+/// a string costs memory once, its own size, and each venue caps the fields it signs.
+pub fn check_shape(text: &str) -> Result<()> {
+    let b = text.as_bytes();
+    let mut depth = 0usize;
+    let mut values = 0usize;
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                // Skip the string: up to the next quote that no backslash escapes.
+                i += 1;
+                while i < b.len() {
+                    match b[i] {
+                        b'"' => break,
+                        b'\\' => i += 2,
+                        _ => i += 1,
+                    }
+                }
+            }
+            b'[' | b'{' => {
+                depth += 1;
+                values += 1;
+                if depth > MAX_DEPTH {
+                    return Err(shape_error(&format!(
+                        "at most {MAX_DEPTH} levels of nesting"
+                    )));
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            b',' => values += 1,
+            _ => {}
+        }
+        if values > MAX_VALUES {
+            return Err(shape_error(&format!(
+                "at most {MAX_VALUES} values (arrays, objects, elements and members)"
+            )));
+        }
+        i += 1;
+    }
+    Ok(())
+}
+
+fn shape_error(limit: &str) -> Error {
+    Error::new(
+        ErrorCode::RequestMalformed,
+        None,
+        format!(
+            "expected a JSON object with {limit}, saw more (refused before parsing; no \
+             request or envelope has that shape)"
+        ),
+    )
+}
+
+/// Whether `bytes` are exactly one JSON document (any value) by its syntax, checked
+/// without building it (whatever its size, no tree is kept).
+pub fn is_one_document(bytes: &[u8]) -> bool {
+    serde_json::from_slice::<de::IgnoredAny>(bytes).is_ok()
+}
+
 /// Parses `text` as one JSON object, refusing duplicate keys at any depth.
 ///
 /// A leading UTF-8 byte-order mark is refused too: it is not JSON, and a signer should not
-/// guess whether it was meant.
+/// guess whether it was meant. So is a document beyond [`check_shape`]'s limits, before
+/// any of it is parsed.
 pub fn parse_object(text: &str) -> Result<Map<String, Value>> {
     if text.starts_with('\u{feff}') {
         return Err(Error::new(
@@ -29,6 +110,7 @@ pub fn parse_object(text: &str) -> Result<Map<String, Value>> {
             "expected a JSON object, saw a byte-order mark (U+FEFF) before it",
         ));
     }
+    check_shape(text)?;
     let Strict(value) = serde_json::from_str(text).map_err(malformed)?;
     let Value::Object(map) = value else {
         return Err(Error::new(
@@ -286,7 +368,8 @@ pub fn number_as_u64(n: &Number) -> std::result::Result<u64, IntCheck> {
         return Err(IntCheck::Negative);
     }
     if neg {
-        return Ok(0);
+        // `-0`: refused, never coerced to 0.
+        return Err(IntCheck::Negative);
     }
     digits.parse::<u64>().map_err(|_| IntCheck::TooLarge)
 }
@@ -296,6 +379,10 @@ pub fn number_as_i64(n: &Number) -> Option<i64> {
     let text = n.as_str();
     let digits = text.strip_prefix('-').unwrap_or(text);
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    if text.starts_with('-') && digits.bytes().all(|b| b == b'0') {
+        // `-0`: refused, never coerced to 0.
         return None;
     }
     text.parse::<i64>().ok()
@@ -641,6 +728,31 @@ mod tests {
     }
 
     #[test]
+    fn shape_limits_refuse_before_parsing() {
+        let wide = format!(r#"{{"x":[{}0]}}"#, "0,".repeat(MAX_VALUES));
+        let e = parse_object(&wide).unwrap_err();
+        assert!(e.message().contains("at most 10000 values"), "{e}");
+        let deep = format!(
+            "{}1{}",
+            "[".repeat(MAX_DEPTH + 1),
+            "]".repeat(MAX_DEPTH + 1)
+        );
+        assert!(
+            check_shape(&deep)
+                .unwrap_err()
+                .message()
+                .contains("nesting")
+        );
+        let ok = format!("{}1{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        assert!(check_shape(&ok).is_ok());
+        // Brackets and commas inside strings (escaped quotes too) are not counted.
+        let s = format!(r#"{{"a":"\"{}\\"}}"#, "[,".repeat(MAX_VALUES));
+        assert!(parse_object(&s).is_ok());
+        let fits = format!(r#"{{"x":[{}0]}}"#, "0,".repeat(MAX_VALUES - 2));
+        assert!(parse_object(&fits).is_ok());
+    }
+
+    #[test]
     fn floats_refused() {
         let v: Value = serde_json::from_str("{\"a\":1.0}").unwrap_or(Value::Null);
         assert!(Writer::PYTHON_SORTED.to_string(&v).is_err());
@@ -663,9 +775,11 @@ mod tests {
         let body: Vec<String> = (0..n).map(|i| format!("\"k{i}\":{i}")).collect();
         let text = format!("{{{}}}", body.join(","));
         let start = std::time::Instant::now();
-        assert!(parse_object(&text).is_ok());
+        // The strict parser itself: parse_object refuses this many values before parsing.
+        assert!(parse_object(&text).is_err());
+        assert!(serde_json::from_str::<Strict>(&text).is_ok());
         let dup = format!("{{{},\"k{}\":0}}", body.join(","), n - 1);
-        assert!(parse_object(&dup).is_err());
+        assert!(serde_json::from_str::<Strict>(&dup).is_err());
         assert!(start.elapsed() < std::time::Duration::from_secs(10));
     }
 

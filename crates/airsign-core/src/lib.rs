@@ -42,6 +42,8 @@ mod envelope;
 mod error;
 pub mod json;
 mod request;
+pub mod text;
+pub mod url;
 pub mod validate;
 pub mod verify;
 

@@ -100,6 +100,12 @@ impl Request {
 
     /// Builds a request from an already parsed JSON object.
     pub fn from_map(map: Map<String, Value>) -> Result<Self> {
+        // No control or invisible character in any string (crate::text), before the
+        // fields are looked at, so each venue gets the same rule.
+        for (key, v) in &map {
+            crate::text::check_text(key, key)?;
+            crate::text::check_strings(key, v)?;
+        }
         for key in map.keys() {
             if !COMMON.contains(&key.as_str()) && !VENUE_SPECIFIC.contains(&key.as_str()) {
                 let mut all: Vec<&str> = COMMON.to_vec();
@@ -325,23 +331,10 @@ fn check_timestamp_range(field: &str, ms: u64) -> Result<()> {
     Ok(())
 }
 
-/// Checks a `base_url`: `https://` or `wss://`, a host, no query, fragment, user info or
-/// whitespace; a trailing `/` is dropped.
+/// Checks a `base_url` with the one rule every venue shares ([`crate::url`]); a
+/// trailing `/` is dropped.
 pub fn check_base_url(u: &str) -> Result<String> {
-    let seen = Value::from(u);
-    let expected = "an https:// or wss:// URL with a host and no query, fragment or credentials";
-    let rest = u
-        .strip_prefix("https://")
-        .or_else(|| u.strip_prefix("wss://"))
-        .ok_or_else(|| Error::invalid("base_url", expected, &seen))?;
-    let host = rest.split('/').next().unwrap_or("");
-    let bad_char = u
-        .chars()
-        .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '?' | '#' | '@' | '\\'));
-    if host.is_empty() || bad_char || !host.is_ascii() {
-        return Err(Error::invalid("base_url", expected, &seen));
-    }
-    Ok(u.trim_end_matches('/').to_owned())
+    crate::url::check_base_url(u)
 }
 
 #[cfg(test)]

@@ -147,6 +147,15 @@ pub fn parse_envelope(text: &str) -> Result<Envelope> {
             "expected only the envelope's fields (see docs/format.md), saw an unknown one",
         ));
     }
+    // airsign never writes `"login":null` (a REST envelope has no login at all); read
+    // leniently it would vanish and the envelope still compare equal.
+    if map.get("login").is_some_and(Value::is_null) {
+        return Err(malformed(
+            "login",
+            "a login frame (WebSocket) or no login field",
+            &Value::Null,
+        ));
+    }
     serde_json::from_value(Value::Object(map)).map_err(|e| {
         Error::new(
             ErrorCode::EnvelopeMalformed,

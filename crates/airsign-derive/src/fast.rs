@@ -31,6 +31,11 @@ pub fn build_fast(text: &str, keys: &Key, ctx: &Context<'_>) -> Option<Result<En
 /// The validated request, when `text` is the plain form the fast path takes; else `None`.
 /// Takes the next id from `ctx` only when it takes the request.
 pub fn parse_fast(text: &str, ctx: &Context<'_>) -> Option<DeriveRequest> {
+    // Escapes, non-ASCII text and `-0` take the general path, which applies the one
+    // character and number rule (airsign_core::text).
+    if !airsign_core::text::plain(text) {
+        return None;
+    }
     let Obj(mut line) = serde_json::from_str::<Obj<Line<'_>>>(text).ok()?;
     let id = match line.id.take() {
         None => None,

@@ -207,3 +207,94 @@ pub fn verify(env: &Envelope, opts: &VerifyOptions) -> Result<Verdict> {
         unverifiable: None,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use airsign_core::{Context, Request};
+    use airsign_keys::{Key, Scheme, SecretBytes};
+
+    const KEY: &str = "a655ac2ac50b40f3e43c0254b7f8dbb89cbc2f91279154a7d17ab95b3824ea69";
+
+    fn env(text: &str) -> Envelope {
+        let keys = Key::from_bytes(
+            "key file",
+            Scheme::Secp256k1,
+            SecretBytes::new(KEY.as_bytes().to_vec()),
+        );
+        Context::fixed(0, |ctx| crate::build(&Request::parse(text)?, &keys, ctx)).unwrap()
+    }
+
+    fn code(e: &Envelope) -> (&'static str, Option<String>) {
+        let err = verify(e, &VerifyOptions::default()).unwrap_err();
+        (err.code().as_str(), err.field().map(str::to_owned))
+    }
+
+    #[test]
+    fn each_tampering_fails_for_its_reason() {
+        let rest = env(
+            r#"{"venue":"hyperliquid","action":"cancel","timestamp":1750000001000,"params":{"cancels":[{"a":0,"o":12345}]}}"#,
+        );
+        let body = rest.body.clone().unwrap();
+        let with_body = |b: String| Envelope {
+            body: Some(b),
+            ..rest.clone()
+        };
+        // r with a leading zero: not the SDK's spelling.
+        let t = with_body(body.replace("\"r\":\"0x", "\"r\":\"0x0"));
+        assert_eq!(
+            code(&t),
+            ("verify.bad_signature", Some("body.signature".into()))
+        );
+        // v outside 27/28.
+        let t = with_body(body.replace("\"v\":27", "\"v\":29"));
+        assert_eq!(
+            code(&t),
+            ("verify.bad_signature", Some("body.signature".into()))
+        );
+        // Another action type than the envelope names.
+        let t = with_body(body.replace("\"type\":\"cancel\"", "\"type\":\"noop\""));
+        assert_eq!(code(&t).1.as_deref(), Some("body.action.type"));
+        // Another order id: the signature no longer recovers to the signer.
+        let t = with_body(body.replace("12345", "12346"));
+        assert_eq!(code(&t).0, "verify.bad_signature");
+        // The body's key order is part of the exact text.
+        let t = with_body(body.replace(
+            "\"vaultAddress\":null,\"expiresAfter\":null",
+            "\"expiresAfter\":null,\"vaultAddress\":null",
+        ));
+        assert_eq!(code(&t).0, "verify.mismatch");
+        // Another signer claimed: the signature recovers to someone else.
+        let mut t = rest.clone();
+        t.signer = Some("0x1813AB7972AF94191724B3943DEd82854297f93c".into());
+        assert_eq!(code(&t).0, "verify.bad_signature");
+        // The testnet url for a mainnet signature.
+        let mut t = rest.clone();
+        t.url = "https://api.hyperliquid-testnet.xyz/exchange".into();
+        assert_eq!(code(&t).0, "verify.bad_signature");
+        // An unknown host.
+        let mut t = rest.clone();
+        t.url = "https://evil.example/exchange".into();
+        assert_eq!(code(&t).0, "verify.unknown_url");
+
+        let ws = env(
+            r#"{"venue":"hyperliquid","action":"noop","transport":"ws","id":5,"timestamp":1750000001000}"#,
+        );
+        let frame = ws.body.clone().unwrap();
+        let t = Envelope {
+            body: Some(frame.replace("\"method\":\"post\"", "\"method\":\"get\"")),
+            ..ws.clone()
+        };
+        assert_eq!(code(&t).0, "verify.mismatch");
+        let t = Envelope {
+            body: Some(frame.replace("\"id\":5", "\"id\":6")),
+            ..ws.clone()
+        };
+        // The id is unsigned: a changed id still verifies, and is listed as such.
+        assert_eq!(
+            verify(&t, &VerifyOptions::default()).unwrap().unsigned,
+            ["body.id"]
+        );
+    }
+}

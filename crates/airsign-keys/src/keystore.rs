@@ -10,7 +10,11 @@
 //! password is asked for or any work is done, so a hostile file is refused at once
 //! instead of exhausting memory (scrypt N=2^30 would want 128 GiB). The caps admit every
 //! setting that geth, ethers, eth-account and web3.js write (the heaviest, geth's
-//! "standard" scrypt N=2^18, r=8, p=1, needs 256 MiB).
+//! "standard" scrypt N=2^18, r=8, p=1, needs 256 MiB). The caps count every buffer scrypt
+//! allocates — its table (128·r·n bytes), its block array (128·r·p) and its scratch
+//! (256·r) — and its time (the n·r·p block mixes, and the PBKDF2 passes over the block
+//! array), all from n, r and p together, so no setting passes one cap by leaning on
+//! another (n=2 with r=2^20 or p=2^22 would allocate 512 MiB of block array).
 //!
 //! Every buffer that holds the derived key or the plaintext is `Zeroizing`. Errors name
 //! the field and the rule, never a byte of key material.
@@ -30,13 +34,19 @@ use crate::eth::{Address, keccak256};
 
 /// Largest scrypt `n` accepted (2^20).
 pub const MAX_SCRYPT_N: u64 = 1 << 20;
-/// Largest scrypt memory accepted, `128 · r · n` bytes (256 MiB).
+/// Largest scrypt table accepted, `128 · r · n` bytes (256 MiB).
 pub const MAX_SCRYPT_MEMORY: u64 = 256 * 1024 * 1024;
+/// Largest scrypt block array accepted, `128 · r · p` bytes (1 MiB; real keystores use
+/// 1 KiB). It is both memory and time: PBKDF2 writes and reads all of it.
+pub const MAX_SCRYPT_BLOCKS: u64 = 1024 * 1024;
+/// Most memory scrypt may allocate in all, `128·r·n + 128·r·p + 256·r` bytes.
+pub const MAX_SCRYPT_TOTAL_MEMORY: u64 = MAX_SCRYPT_MEMORY + MAX_SCRYPT_BLOCKS + 256 * 8192;
 /// Largest scrypt total work accepted, `128 · r · n · p` bytes mixed (1 GiB, four times
 /// geth's standard setting).
 pub const MAX_SCRYPT_WORK: u64 = 1024 * 1024 * 1024;
-/// Largest PBKDF2 iteration count accepted (geth and the Web3 test vector use 262 144).
-pub const MAX_PBKDF2_ROUNDS: u64 = 10_000_000;
+/// Largest PBKDF2 iteration count accepted, 2^22 (geth and the Web3 test vector use
+/// 262 144, eth-account 1 000 000): a few seconds of HMAC-SHA256 at most.
+pub const MAX_PBKDF2_ROUNDS: u64 = 1 << 22;
 /// Largest salt accepted, in bytes (real keystores use 32).
 pub const MAX_SALT_BYTES: usize = 1024;
 
@@ -91,7 +101,10 @@ impl Keystore {
         match top.get("version") {
             Some(Value::Number(n)) if n.as_str() == "3" => {}
             Some(Value::Number(n)) => {
-                return Err(invalid(&format!("expected keystore version 3, saw {n}")));
+                return Err(invalid(&format!(
+                    "expected keystore version 3, saw another number ({} characters)",
+                    n.as_str().len()
+                )));
             }
             Some(v) => {
                 return Err(invalid(&format!(
@@ -114,7 +127,7 @@ impl Keystore {
         if cipher != "aes-128-ctr" {
             return Err(invalid(&format!(
                 "expected crypto.cipher \"aes-128-ctr\", saw {}",
-                Value::from(cipher)
+                describe(cipher)
             )));
         }
         let params = obj_field(crypto, "crypto.cipherparams")?;
@@ -131,8 +144,12 @@ impl Keystore {
                     format!("0x{s}")
                 };
                 Some(
-                    Address::parse("key_file.address", &with_prefix).map_err(|e| {
-                        invalid(&format!("the keystore's address field: {}", e.message()))
+                    Address::parse("key_file.address", &with_prefix).map_err(|_| {
+                        invalid(&format!(
+                            "expected the keystore's address as 40 hex digits (with a valid \
+                         EIP-55 checksum if mixed case), saw {}",
+                            describe(s)
+                        ))
                     })?,
                 )
             }
@@ -189,11 +206,21 @@ impl Keystore {
         mac_body[16..].copy_from_slice(&self.ciphertext);
         let mac = keccak256(&mac_body[..]);
         if !bool::from(mac.ct_eq(&self.mac)) {
+            // An editor that saves "UTF-8 with BOM" puts EF BB BF before the password,
+            // and they are read as part of it.
+            let hint = if password.starts_with(b"\xEF\xBB\xBF") {
+                "; the password starts with a UTF-8 byte order mark (bytes EF BB BF), \
+                 which is read as part of it: save the password file as UTF-8 without a BOM"
+            } else {
+                ""
+            };
             return Err(Error::new(
                 ErrorCode::KeyBadPassword,
                 Some("password"),
-                "wrong password for the keystore (its MAC does not match); check the \
-                 password file or the typed password",
+                format!(
+                    "wrong password for the keystore (its MAC does not match); check the \
+                     password file or the typed password{hint}"
+                ),
             ));
         }
         let mut plain = Zeroizing::new(self.ciphertext);
@@ -240,7 +267,7 @@ fn parse_kdf(crypto: &Map<String, Value>) -> Result<Kdf> {
             if prf != "hmac-sha256" {
                 return Err(invalid(&format!(
                     "expected crypto.kdfparams.prf \"hmac-sha256\", saw {}",
-                    Value::from(prf)
+                    describe(prf)
                 )));
             }
             let c = int_field(params, "crypto.kdfparams.c")?;
@@ -257,7 +284,7 @@ fn parse_kdf(crypto: &Map<String, Value>) -> Result<Kdf> {
         }
         other => Err(invalid(&format!(
             "expected crypto.kdf \"scrypt\" or \"pbkdf2\", saw {}",
-            Value::from(other)
+            describe(other)
         ))),
     }
 }
@@ -280,7 +307,19 @@ fn check_scrypt(n: u64, r: u64, p: u64) -> Result<()> {
     }
     // n ≤ 2^20, so these products overflow u64 only for absurd r and p; saturate.
     let memory = n.saturating_mul(128).saturating_mul(r);
-    if memory > MAX_SCRYPT_MEMORY {
+    let blocks = r.saturating_mul(p).saturating_mul(128);
+    let total = memory
+        .saturating_add(blocks)
+        .saturating_add(r.saturating_mul(256));
+    if blocks > MAX_SCRYPT_BLOCKS {
+        return Err(invalid(&format!(
+            "scrypt with r={r}, p={p} needs a {} KiB block array (128·r·p bytes, all of it \
+             hashed by PBKDF2); at most {} KiB accepted (refused before any work)",
+            blocks / 1024,
+            MAX_SCRYPT_BLOCKS / 1024
+        )));
+    }
+    if memory > MAX_SCRYPT_MEMORY || total > MAX_SCRYPT_TOTAL_MEMORY {
         return Err(invalid(&format!(
             "scrypt with n={n}, r={r} needs {} MiB; at most {} MiB accepted \
              (refused before any work)",
@@ -296,6 +335,19 @@ fn check_scrypt(n: u64, r: u64, p: u64) -> Result<()> {
         )));
     }
     Ok(())
+}
+
+/// What a string from the file is, without a byte of it: keystore errors never echo the
+/// file (it may be something else entirely, a key pasted in the wrong place).
+fn describe(s: &str) -> String {
+    let chars = s.chars().count();
+    if s.is_empty() {
+        "an empty string".to_owned()
+    } else if s.is_ascii() {
+        format!("a {chars}-character ASCII string")
+    } else {
+        format!("a {chars}-character string")
+    }
 }
 
 fn invalid(msg: &str) -> Error {
@@ -379,6 +431,33 @@ mod tests {
     }
 
     #[test]
+    fn errors_never_echo_strings_from_the_file() {
+        let base = with_scrypt(1 << 10, 8, 1);
+        for (from, to) in [
+            ("\"aes-128-ctr\"", "\"SECRETxyzzy\""),
+            ("\"scrypt\"", "\"SECRETxyzzy\""),
+            ("\"version\":3", "\"version\":31337424242,\"address\":null"),
+            ("\"version\":3", "\"version\":3,\"address\":\"SECRETxyzzy\""),
+        ] {
+            let text = base.replacen(from, to, 1);
+            let e = Keystore::parse(text.as_bytes()).unwrap_err();
+            let m = e.to_string();
+            assert!(!m.contains("SECRET") && !m.contains("xyzzy"), "{m}");
+            assert!(!m.contains("31337424242"), "{m}");
+        }
+    }
+
+    #[test]
+    fn a_bom_in_the_password_gets_a_hint() {
+        let ks = Keystore::parse(with_scrypt(2, 1, 1).as_bytes()).unwrap();
+        let e = ks.decrypt(b"\xEF\xBB\xBFpassword").unwrap_err();
+        assert_eq!(e.code(), ErrorCode::KeyBadPassword);
+        assert!(e.message().contains("byte order mark"), "{e}");
+        let e = ks.decrypt(b"password").unwrap_err();
+        assert!(!e.message().contains("byte order mark"), "{e}");
+    }
+
+    #[test]
     fn caps() {
         assert!(Keystore::parse(with_scrypt(1 << 18, 8, 1).as_bytes()).is_ok());
         assert!(Keystore::parse(with_scrypt(1 << 18, 1, 8).as_bytes()).is_ok());
@@ -393,6 +472,11 @@ mod tests {
             (1 << 14, 0, 1),
             (1 << 14, 8, 0),
             (1 << 14, u64::MAX, u64::MAX),
+            // The block array (128·r·p) is memory and PBKDF2 time no other cap counted.
+            (2, 1 << 20, 4),
+            (2, 1, 1 << 22),
+            (2, 1 << 13, 2),
+            (2, 1, 1 << 14),
         ] {
             let e = Keystore::parse(with_scrypt(n, r, p).as_bytes()).unwrap_err();
             assert_eq!(e.code(), ErrorCode::KeyInvalid, "{n} {r} {p}");

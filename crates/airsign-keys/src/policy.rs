@@ -4,7 +4,8 @@
 //! each venue's cancel family may be signed ([`VenueRules::cancel_family`]), no request
 //! may send a signed request or a bearer token to a host of its own choosing
 //! (`base_url`), and validity windows are bounded only by the venues' own rules. A
-//! keyring's `policy` (or `--base-url` with one key file) widens exactly what it names.
+//! keyring's `policy` (and `--base-url`, with a key file or a keyring) widens exactly what
+//! it names.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -122,7 +123,7 @@ impl Policy {
                 format!(
                     "the operator has not allowed {} as a host: a request alone never \
                      redirects a signed request; list it in the keyring's policy.base_urls, \
-                     or pass --base-url {} with one key file",
+                     or pass --base-url {}",
                     Value::from(url.as_str()),
                     url
                 ),

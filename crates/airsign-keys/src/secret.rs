@@ -86,7 +86,7 @@ impl KeyFile {
                 format!("cannot {what} key file {}: {e}", path.display()),
             )
         };
-        let file = std::fs::File::open(path).map_err(|e| io_err("open", e))?;
+        let file = open_nonblocking(path).map_err(|e| io_err("open", e))?;
         let meta = file.metadata().map_err(|e| io_err("inspect", e))?;
         if !meta.is_file() {
             return Err(Error::new(
@@ -127,6 +127,22 @@ impl KeyFile {
             warning,
         })
     }
+}
+
+/// Opens `path` for reading without blocking: a FIFO (or a device) would otherwise hold
+/// the open until a writer comes, before the regular-file check could refuse it. On a
+/// regular file the flag changes nothing.
+fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // rustix's constant: the value of O_NONBLOCK differs between architectures.
+        let flags = rustix::fs::OFlags::NONBLOCK.bits();
+        opts.custom_flags(i32::try_from(flags).unwrap_or(0));
+    }
+    opts.open(path)
 }
 
 /// Reads at most `max + 1` bytes of `reader` into a zeroizing buffer that is never
@@ -187,6 +203,45 @@ fn permission_problem(_meta: &std::fs::Metadata) -> Option<u32> {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    /// A FIFO, a device or a directory is refused at once (a FIFO used to block the open
+    /// forever, waiting for a writer).
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn odd_files_are_refused_without_blocking() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("fifo");
+        rustix::fs::mkfifoat(
+            rustix::fs::CWD,
+            &fifo,
+            rustix::fs::Mode::from_raw_mode(0o600),
+        )
+        .unwrap();
+        for p in [
+            fifo.as_path(),
+            Path::new("/dev/zero"),
+            Path::new("/dev/null"),
+            dir.path(),
+        ] {
+            let (tx, rx) = std::sync::mpsc::channel();
+            let p2 = p.to_owned();
+            std::thread::spawn(move || {
+                let r = KeyFile::read(&p2, FilePolicy::Warn).map(|_| ());
+                let pw = crate::read_password_file(&p2, FilePolicy::Warn).map(|_| ());
+                let _ = tx.send((r, pw));
+            });
+            let (r, pw) = rx
+                .recv_timeout(std::time::Duration::from_secs(1))
+                .unwrap_or_else(|_| panic!("{} blocked for a second", p.display()));
+            let e = r.unwrap_err();
+            assert_eq!(e.code(), ErrorCode::Io, "{e}");
+            assert!(e.message().contains("not a regular file"), "{e}");
+            let e = pw.unwrap_err();
+            assert_eq!(e.field(), Some("password_file"), "{e}");
+            assert!(e.message().contains("password file"), "{e}");
+            assert!(e.message().contains("not a regular file"), "{e}");
+        }
+    }
 
     #[test]
     fn debug_prints_nothing_secret() {

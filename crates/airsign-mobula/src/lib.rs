@@ -754,6 +754,8 @@ fn check_execute<'a>(f: &Fields<'a>) -> Result<&'a str> {
             e.message(),
         )
     })?;
+    // Its strings reach the venue too: the same character rule as the request's own.
+    airsign_core::text::check_strings("params.payloadStr", &Value::Object(payload.clone()))?;
     for name in ["action", "dex", "chainId", "transport", "marketId"] {
         if let (Some(inner), Some(outer)) = (payload.get(name), f.get(name))
             && inner != outer
@@ -928,10 +930,14 @@ pub fn verify(env: &Envelope, opts: &VerifyOptions) -> Result<Verdict> {
     let sig = params.shift_remove("signature");
     let replay =
         Eip191Replay::from_envelope(env, sig.as_ref().and_then(Value::as_str), "body.signature")?;
-    let unsigned: Vec<String> = params
-        .keys()
-        .filter(|k| !(action == Action::ExecuteV2 && *k == "payloadStr"))
-        .map(|k| format!("body.{k}"))
+    // The host is in no signed message: production and demo envelopes are interchangeable.
+    let unsigned: Vec<String> = std::iter::once("url".to_owned())
+        .chain(
+            params
+                .keys()
+                .filter(|k| !(action == Action::ExecuteV2 && *k == "payloadStr"))
+                .map(|k| format!("body.{k}")),
+        )
         .collect();
     let mut req = request_fields(env);
     req.insert("base_url".into(), Value::from(base));

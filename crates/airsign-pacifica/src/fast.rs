@@ -39,6 +39,11 @@ pub fn build_fast(text: &str, keys: &Key, ctx: &Context<'_>) -> Option<Result<En
 /// The validated request, when `text` is the plain form the fast path takes; else `None`
 /// (never an error: the general path words those).
 pub fn parse_fast(text: &str, ctx: &Context<'_>) -> Option<PacificaRequest> {
+    // Escapes, non-ASCII text and `-0` take the general path, which applies the one
+    // character and number rule (airsign_core::text).
+    if !airsign_core::text::plain(text) {
+        return None;
+    }
     let Obj(line) = serde_json::from_str::<Obj<Line<'_>>>(text).ok()?;
     let op = match line.action? {
         "cancel_order" => Op::CancelOrder,
@@ -56,7 +61,7 @@ pub fn parse_fast(text: &str, ctx: &Context<'_>) -> Option<PacificaRequest> {
         Some(t) => t,
         None => ctx.clock.now_checked().ok()?,
     };
-    let expiry_window = line.expiry_window?;
+    let expiry_window = line.expiry_window.filter(|&w| w > 0)?;
     if !timestamp_in_range(timestamp) || timestamp.checked_add(expiry_window).is_none() {
         return None;
     }

@@ -230,6 +230,14 @@ pub fn parse(req: &Request, ctx: &Context<'_>) -> Result<PacificaRequest> {
         }
         Some(v) => value_u64("expiry_window", v)?,
     };
+    if expiry_window == 0 {
+        return Err(Error::invalid_text(
+            "expiry_window",
+            "at least 1 millisecond (30000 is the venue's default); carrying a request \
+             across an air gap takes seconds",
+            "0 (the request would be expired on arrival)",
+        ));
+    }
     if timestamp.checked_add(expiry_window).is_none() {
         return Err(Error::invalid_text(
             "expiry_window",
@@ -813,7 +821,15 @@ pub fn verify(env: &Envelope, opts: &VerifyOptions) -> Result<Verdict> {
         "ed25519"
     };
     let checks = settle(env, &rebuilt, || replay.check(scheme))?;
-    let mut unsigned = Vec::new();
+    // No signed message names the network: a mainnet envelope moved to the testnet host
+    // (or back) still verifies. The path is bound (it must match the action).
+    let mut unsigned = vec!["url".to_owned()];
+    if batch {
+        // Each action is signed alone: which signed actions the batch holds, and in which
+        // order, no signature binds (one dropped, reordered or spliced in from another
+        // batch of the same key still verifies).
+        unsigned.push("body.actions".to_owned());
+    }
     if key != account {
         // The agent signs on behalf of `account`, which is not in the signed message.
         unsigned.extend(account_paths);

@@ -18,12 +18,63 @@
 
 use std::collections::BTreeMap;
 use std::io::{self, BufRead, BufReader, Read, Write};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 
 use airsign_core::Context;
 use airsign_keys::Keyring;
 
 use crate::{answer_line_into, oversize_line};
+
+/// How one line was answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    /// Signed (batch) or verified `ok` (verify).
+    Good,
+    /// Verified, but not everything could be checked (verify only).
+    Unverifiable,
+    /// Refused (batch) or `failed` (verify): an error object.
+    Refused,
+    /// Nothing written for this line (verify skips blank lines).
+    Skipped,
+}
+
+/// What the pipeline does with each line: `batch` signs it, `verify` checks it.
+pub trait LineAnswerer: Sync {
+    /// Appends the answer to line `line_no` (no line break) to `out`.
+    fn answer(&self, line_no: u64, raw: &[u8], out: &mut String) -> Answer;
+    /// Appends the answer to a line longer than `max` bytes, which was not kept.
+    fn oversize(&self, line_no: u64, max: usize, out: &mut String) -> Answer;
+}
+
+/// `batch`: each line is a request to sign.
+struct Signer<'a> {
+    keys: &'a Keyring,
+    ctx: &'a Context<'a>,
+    /// Signed lines with an `expiry_window` under a second (for one warning).
+    short_windows: AtomicU64,
+}
+
+impl LineAnswerer for Signer<'_> {
+    fn answer(&self, line_no: u64, raw: &[u8], out: &mut String) -> Answer {
+        if answer_line_into(line_no, raw, self.keys, self.ctx, out) {
+            if std::str::from_utf8(raw)
+                .ok()
+                .and_then(crate::short_expiry_window)
+                .is_some()
+            {
+                self.short_windows.fetch_add(1, Ordering::Relaxed);
+            }
+            Answer::Good
+        } else {
+            Answer::Refused
+        }
+    }
+    fn oversize(&self, line_no: u64, max: usize, out: &mut String) -> Answer {
+        out.push_str(&oversize_line(line_no, max));
+        Answer::Refused
+    }
+}
 
 /// Longest line `batch` reads as a request (the bytes before its line break): the same
 /// 16 MiB that `sign` takes for one request, far above any real cancel.
@@ -63,6 +114,10 @@ pub struct BatchSummary {
     pub signed: u64,
     /// Lines answered with an error object.
     pub refused: u64,
+    /// Lines verified as `unverifiable` (verify only; batch leaves it 0).
+    pub unverifiable: u64,
+    /// Signed lines whose `expiry_window` is under a second (batch only; for a warning).
+    pub short_windows: u64,
     /// Whether the run stopped early (`fail_fast`, or the reader of the output went away).
     pub stopped_early: bool,
 }
@@ -82,8 +137,8 @@ struct Chunk {
 struct Answered {
     seq: u64,
     text: String,
-    /// Per line: signed or refused, in order.
-    oks: Vec<bool>,
+    /// Per line, in order: how it was answered.
+    oks: Vec<Answer>,
     /// Byte offset in `text` after each line's answer (for cutting at fail-fast).
     ends: Vec<usize>,
 }
@@ -93,10 +148,9 @@ fn strip_eol(mut raw: &[u8]) -> &[u8] {
     raw.strip_suffix(b"\r").unwrap_or(raw)
 }
 
-fn answer_chunk(
+fn answer_chunk<A: LineAnswerer + ?Sized>(
     chunk: &Chunk,
-    keys: &Keyring,
-    ctx: &Context<'_>,
+    answerer: &A,
     max_line_bytes: usize,
 ) -> Answered {
     let mut text = String::with_capacity(chunk.data.len() * 4 + 64);
@@ -107,12 +161,13 @@ fn answer_chunk(
         let raw = strip_eol(&chunk.data[start..end]);
         let line_no = chunk.first_line + i as u64;
         let ok = if chunk.oversize.contains(&i) {
-            text.push_str(&oversize_line(line_no, max_line_bytes));
-            false
+            answerer.oversize(line_no, max_line_bytes, &mut text)
         } else {
-            answer_line_into(line_no, raw, keys, ctx, &mut text)
+            answerer.answer(line_no, raw, &mut text)
         };
-        text.push('\n');
+        if ok != Answer::Skipped {
+            text.push('\n');
+        }
         oks.push(ok);
         ends.push(text.len());
         start = end;
@@ -125,12 +180,16 @@ fn answer_chunk(
     }
 }
 
-/// Reads the next chunk; `None` at end of input.
+/// Reads the next chunk; `None` at end of input, or once `stop` is set.
+///
+/// Once `stop` is set no further line is taken, and a line whose reading the stop cut
+/// short (no line break yet) is dropped: only whole lines are answered.
 fn read_chunk<R: Read>(
     input: &mut BufReader<R>,
     seq: u64,
     first_line: u64,
     opts: &BatchOptions,
+    stop: &AtomicBool,
 ) -> io::Result<Option<Chunk>> {
     let mut data = Vec::new();
     let mut ends = Vec::new();
@@ -138,11 +197,20 @@ fn read_chunk<R: Read>(
     // Content up to the limit plus its line break.
     let limit = opts.max_line_bytes.saturating_add(1);
     loop {
+        if stop.load(Ordering::Relaxed) {
+            break;
+        }
         let start = data.len();
         let n = (&mut *input)
             .take(limit as u64)
             .read_until(b'\n', &mut data)?;
         if n == 0 {
+            break;
+        }
+        if stop.load(Ordering::Relaxed) && data.last() != Some(&b'\n') {
+            // The stop came while this line was being read (a stopped reader reports end
+            // of input): it is not whole, so it is not answered.
+            data.truncate(start);
             break;
         }
         if n == limit && data.last() != Some(&b'\n') {
@@ -183,14 +251,17 @@ fn write_answered<W: Write>(
     let mut cut = a.text.len();
     let mut stop = false;
     for (i, &ok) in a.oks.iter().enumerate() {
-        if ok {
-            summary.signed += 1;
-        } else {
-            summary.refused += 1;
-            if fail_fast {
-                cut = a.ends[i];
-                stop = true;
-                break;
+        match ok {
+            Answer::Good => summary.signed += 1,
+            Answer::Unverifiable => summary.unverifiable += 1,
+            Answer::Skipped => {}
+            Answer::Refused => {
+                summary.refused += 1;
+                if fail_fast {
+                    cut = a.ends[i];
+                    stop = true;
+                    break;
+                }
             }
         }
     }
@@ -229,10 +300,48 @@ fn gone(r: io::Result<()>, summary: &mut BatchSummary) -> io::Result<bool> {
 /// the run quietly with `stopped_early`.
 pub fn run_batch<R: Read + Send, W: Write + Send>(
     input: R,
-    mut out: W,
+    out: W,
     keys: &Keyring,
     ctx: &Context<'_>,
     opts: BatchOptions,
+) -> io::Result<BatchSummary> {
+    run_batch_until(input, out, keys, ctx, opts, &AtomicBool::new(false))
+}
+
+/// [`run_batch`] that stops reading once `stop` is set (by a signal handler): the lines
+/// already taken are answered and written whole, then the run ends with `stopped_early`.
+/// An `input` that blocks should return end of input once `stop` is set, or the stop waits
+/// for its next line.
+pub fn run_batch_until<R: Read + Send, W: Write + Send>(
+    input: R,
+    out: W,
+    keys: &Keyring,
+    ctx: &Context<'_>,
+    opts: BatchOptions,
+    stop: &AtomicBool,
+) -> io::Result<BatchSummary> {
+    let signer = Signer {
+        keys,
+        ctx,
+        short_windows: AtomicU64::new(0),
+    };
+    let mut summary = run_lines(input, out, &signer, opts, stop)?;
+    summary.short_windows = signer.short_windows.load(Ordering::Relaxed);
+    Ok(summary)
+}
+
+/// The pipeline itself: every line of `input` answered by `answerer` on `out`, in input
+/// order, on `opts.jobs` workers, until the input ends or `stop` is set.
+///
+/// # Errors
+///
+/// I/O on `input` or `out` (a closed `out` is not an error: `stopped_early`).
+pub fn run_lines<R: Read + Send, W: Write + Send, A: LineAnswerer + ?Sized>(
+    input: R,
+    mut out: W,
+    answerer: &A,
+    opts: BatchOptions,
+    stop: &AtomicBool,
 ) -> io::Result<BatchSummary> {
     let mut input = BufReader::with_capacity(1 << 16, input);
     let jobs = opts.jobs.max(1);
@@ -240,16 +349,17 @@ pub fn run_batch<R: Read + Send, W: Write + Send>(
         let mut summary = BatchSummary::default();
         let mut line = 1;
         let mut seq = 0;
-        while let Some(chunk) = read_chunk(&mut input, seq, line, &opts)? {
+        while let Some(chunk) = read_chunk(&mut input, seq, line, &opts, stop)? {
             seq += 1;
             line += chunk.ends.len() as u64;
-            let a = answer_chunk(&chunk, keys, ctx, opts.max_line_bytes);
+            let a = answer_chunk(&chunk, answerer, opts.max_line_bytes);
             if !write_answered(&mut out, &a, &mut summary, opts.fail_fast)?
                 || !flush(&mut out, &mut summary)?
             {
                 break;
             }
         }
+        summary.stopped_early |= stop.load(Ordering::Relaxed);
         return Ok(summary);
     }
 
@@ -277,9 +387,9 @@ pub fn run_batch<R: Read + Send, W: Write + Send>(
             error: None,
         }),
         max_pending,
-        keys,
-        ctx,
+        answerer,
         opts,
+        stop,
     };
     std::thread::scope(|s| -> io::Result<()> {
         // `jobs - 1` more workers beside this thread; each reads its own chunks, signs
@@ -297,7 +407,8 @@ pub fn run_batch<R: Read + Send, W: Write + Send>(
         Ok(())
     })?;
     let Shared { feed, out, .. } = shared;
-    let sink = out.into_inner().unwrap_or_else(PoisonError::into_inner);
+    let mut sink = out.into_inner().unwrap_or_else(PoisonError::into_inner);
+    sink.summary.stopped_early |= stop.load(Ordering::Relaxed);
     if let Some(e) = sink.error {
         return Err(e);
     }
@@ -342,23 +453,24 @@ struct Sink<W> {
 }
 
 /// What every worker shares.
-struct Shared<'a, R, W> {
+struct Shared<'a, R, W, A: ?Sized> {
     feed: Mutex<Feed<R>>,
     turn: Mutex<Turn>,
     /// Signalled when `pending` shrinks or the run stops.
     room: Condvar,
     out: Mutex<Sink<W>>,
     max_pending: usize,
-    keys: &'a Keyring,
-    ctx: &'a Context<'a>,
+    answerer: &'a A,
     opts: BatchOptions,
+    /// Set by a signal: read no more.
+    stop: &'a AtomicBool,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-impl<R: Read, W: Write> Shared<'_, R, W> {
+impl<R: Read, W: Write, A: LineAnswerer + ?Sized> Shared<'_, R, W, A> {
     /// One worker: read a chunk, answer it, hand it to the writer; until the input ends
     /// or the run stops.
     fn work(&self) {
@@ -381,7 +493,7 @@ impl<R: Read, W: Write> Shared<'_, R, W> {
                     return;
                 }
                 let (seq, line) = (feed.seq, feed.line);
-                match read_chunk(&mut feed.input, seq, line, &self.opts) {
+                match read_chunk(&mut feed.input, seq, line, &self.opts, self.stop) {
                     Ok(Some(chunk)) => {
                         feed.seq += 1;
                         feed.line += chunk.ends.len() as u64;
@@ -399,7 +511,7 @@ impl<R: Read, W: Write> Shared<'_, R, W> {
                     }
                 }
             };
-            let answered = answer_chunk(&chunk, self.keys, self.ctx, self.opts.max_line_bytes);
+            let answered = answer_chunk(&chunk, self.answerer, self.opts.max_line_bytes);
             drop(chunk);
             self.deliver(answered);
         }
@@ -481,9 +593,9 @@ impl<R: Read, W: Write> Shared<'_, R, W> {
 }
 
 /// Stops the run when the worker holding it unwinds.
-struct StopOnPanic<'s, 'a, R, W>(&'s Shared<'a, R, W>);
+struct StopOnPanic<'s, 'a, R, W, A: ?Sized>(&'s Shared<'a, R, W, A>);
 
-impl<R, W> Drop for StopOnPanic<'_, '_, R, W> {
+impl<R, W, A: ?Sized> Drop for StopOnPanic<'_, '_, R, W, A> {
     fn drop(&mut self) {
         if std::thread::panicking() {
             let mut turn = lock(&self.0.turn);

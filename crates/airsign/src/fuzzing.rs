@@ -427,3 +427,66 @@ pub fn verify_envelope(data: &[u8]) {
         assert_eq!(line, again, "same verdict once re-serialised");
     }
 }
+
+/// Any bytes as a request's `base_url`: refused with `base_url` as the field, or accepted
+/// as a URL every part of which the rule allows (checked here again, independently): the
+/// scheme, a host that is a DNS name or an IP literal, a port in 1..=65535, plain path
+/// segments; and accepting is idempotent (the returned URL is accepted as itself).
+pub fn base_url(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let u = match airsign_core::url::check_base_url(text) {
+        Err(e) => {
+            assert_eq!(e.field(), Some("base_url"), "{e}");
+            return;
+        }
+        Ok(u) => u,
+    };
+    assert_eq!(
+        airsign_core::url::check_base_url(&u).ok().as_deref(),
+        Some(u.as_str()),
+        "not idempotent: {text:?}"
+    );
+    assert!(!u.ends_with('/'), "{u:?}");
+    assert!(
+        u.bytes().all(|b| b.is_ascii_graphic()),
+        "a control, space or non-ASCII byte: {u:?}"
+    );
+    for c in ['%', '@', '?', '#', '\\'] {
+        assert!(!u.contains(c), "{c} in {u:?}");
+    }
+    let rest = u
+        .strip_prefix("https://")
+        .or_else(|| u.strip_prefix("wss://"))
+        .unwrap_or_else(|| panic!("scheme: {u:?}"));
+    let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let (host, port) = match authority.strip_prefix('[') {
+        Some(v6) => {
+            let (addr, after) = v6.split_once(']').unwrap_or_else(|| panic!("{u:?}"));
+            assert!(addr.parse::<std::net::Ipv6Addr>().is_ok(), "{u:?}");
+            (None, after.strip_prefix(':'))
+        }
+        None => match authority.split_once(':') {
+            Some((h, p)) => (Some(h), Some(p)),
+            None => (Some(authority), None),
+        },
+    };
+    if let Some(h) = host {
+        assert!(!h.is_empty() && h.len() <= 253, "{u:?}");
+        let is_ip = h.parse::<std::net::Ipv4Addr>().is_ok();
+        for label in h.split('.') {
+            assert!(!label.is_empty() && label.len() <= 63, "{u:?}");
+            assert!(!label.starts_with('-') && !label.ends_with('-'), "{u:?}");
+        }
+        let last = h.rsplit('.').next().unwrap_or("");
+        assert!(is_ip || !last.bytes().all(|b| b.is_ascii_digit()), "{u:?}");
+    }
+    if let Some(p) = port {
+        let n: u32 = p.parse().unwrap_or_else(|_| panic!("port in {u:?}"));
+        assert!((1..=65535).contains(&n) && !p.starts_with('0'), "{u:?}");
+    }
+    for seg in path.split('/').filter(|_| !path.is_empty()) {
+        assert!(!seg.is_empty() && seg != "." && seg != "..", "{u:?}");
+    }
+}

@@ -10,12 +10,18 @@
 mod batch;
 pub mod clock;
 mod harden;
+pub mod output;
 pub mod render;
+#[cfg(unix)]
+pub mod signals;
 pub mod verify;
 
-pub use batch::{BatchOptions, BatchSummary, MAX_LINE_BYTES, run_batch};
+pub use batch::{
+    Answer, BatchOptions, BatchSummary, LineAnswerer, MAX_LINE_BYTES, run_batch, run_batch_until,
+    run_lines,
+};
 pub use harden::{Hardening, disable_core_dumps};
-pub use verify::{Outcome, verify_envelope, verify_line, verify_parsed};
+pub use verify::{Outcome, Verifier, verify_envelope, verify_line, verify_parsed};
 
 use airsign_core::{Context, Envelope, Error, ErrorCode, Request, Result};
 use airsign_keys::Keyring;
@@ -26,6 +32,9 @@ pub use registry::{REGISTRY, Venue, venue, venue_names};
 
 /// Parses one request (JSON text) and builds its signed envelope.
 pub fn sign_request(text: &str, keys: &Keyring, ctx: &Context<'_>) -> Result<Envelope> {
+    // Refused for its shape before anything is parsed: no tree is built for a line of a
+    // million values (the fast paths included).
+    airsign_core::json::check_shape(text)?;
     // The plainest cancels are read straight from the text (the kill-switch case:
     // thousands of them) when the run's one key for that venue pins nothing the fast path
     // would have to check; anything else, and every error, takes the general path.
@@ -61,6 +70,30 @@ pub fn sign_parsed(req: &Request, keys: &Keyring, ctx: &Context<'_>) -> Result<E
     };
     let (key, req) = keys.authorize(req, &v.rules, now)?;
     (v.build)(&req, key, ctx)
+}
+
+/// Shortest `expiry_window` signed without a warning (ms): carrying a request across an
+/// air gap takes longer than a second.
+pub const MIN_QUIET_EXPIRY_MS: u64 = 1000;
+
+/// The request's `expiry_window` when it is below [`MIN_QUIET_EXPIRY_MS`] (for a warning
+/// on stderr). A quick look at the text, not a parse: called on requests already signed.
+pub fn short_expiry_window(text: &str) -> Option<u64> {
+    let at = text.find("\"expiry_window\"")? + "\"expiry_window\"".len();
+    let rest = text[at..].trim_start().strip_prefix(':')?.trim_start();
+    let end = rest
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(rest.len());
+    let w: u64 = rest[..end].parse().ok()?;
+    (w < MIN_QUIET_EXPIRY_MS).then_some(w)
+}
+
+/// The warning for requests whose `expiry_window` is below [`MIN_QUIET_EXPIRY_MS`].
+pub fn short_expiry_warning(what: &str) -> String {
+    format!(
+        "warning: {what} an expiry_window under {MIN_QUIET_EXPIRY_MS} ms: carrying a request \
+         across an air gap takes longer than that, so it may be expired on arrival"
+    )
 }
 
 /// The answer to a batch line longer than `max` bytes (its bytes are never parsed).

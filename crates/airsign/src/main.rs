@@ -1,13 +1,16 @@
 //! `airsign`: builds canonical, signed cancel requests offline and prints them as
 //! ready-to-send JSON envelopes. It never opens a network connection.
 
-use std::io::{self, Read, Write};
+use std::io::{self, Read};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use airsign::clock::{HostClock, WindowWatch, parse_ms, short_window_warning};
+use airsign::output::{self, Written};
 use airsign::render::{self, EcLevel, Format, RenderOptions};
-use airsign::{BatchOptions, Outcome, run_batch, sign_request, verify_line};
+use airsign::{
+    BatchOptions, LineAnswerer, MAX_LINE_BYTES, Outcome, run_batch, sign_request, verify_line,
+};
 use airsign_core::verify::VerifyOptions;
 use airsign_core::{Clock, Context, Error, ErrorCode, FixedClock, RandomIds};
 use airsign_keys::{
@@ -18,12 +21,24 @@ use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 mod cli_docs;
 
+/// Every message for people goes through [`output::stderr_line`]: std's `eprintln!`
+/// panics when stderr cannot be written (`2>/dev/full`); this one, shadowing it in this
+/// file, never does and records the failure for the exit code.
+macro_rules! eprintln {
+    ($($arg:tt)*) => {
+        output::stderr_line(format_args!($($arg)*))
+    };
+}
+
 const EXIT_CODES: &str = "\
 Exit codes:
   0  every request signed
   1  at least one request refused (bad input, bad key, policy)
   2  usage error
-  3  I/O error (unreadable file); a closed stdout is not an error";
+  3  I/O error: an unreadable file, or stdout or stderr cannot be written (a full
+     disk); a closed stdout is not an error
+  129, 130, 143  batch stopped by SIGHUP, SIGINT, SIGTERM (128 + the signal): the lines
+     read so far are answered whole, then a summary on stderr";
 
 const RENDER_EXIT_CODES: &str = "\
 Exit codes:
@@ -38,7 +53,7 @@ Exit codes:
   0  no envelope failed (each is ok or unverifiable)
   1  at least one envelope failed
   2  usage error
-  3  I/O error (unreadable file)";
+  3  I/O error: an unreadable file, or stdout or stderr cannot be written";
 
 /// Builds canonical, signed cancel requests for crypto venues offline and prints them as
 /// ready-to-send JSON envelopes (one per line on stdout; messages for people on stderr).
@@ -86,6 +101,9 @@ enum Command {
     Verify {
         #[command(flatten)]
         keys: KeyArgs,
+        /// Verifying threads (default: one per core). Output order never depends on it.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+        jobs: Option<u16>,
         /// Check `expires_at` (and token expiry) as of this time, in ms since the Unix
         /// epoch, instead of the host clock: when the envelope will be sent.
         #[arg(long, value_name = "MS", value_parser = parse_ms)]
@@ -253,15 +271,32 @@ fn main() -> ExitCode {
     // refuses, airsign signs anyway (README, "Core dumps").
     let _ = airsign::disable_core_dumps();
     let cli = Cli::parse();
-    ExitCode::from(run(cli))
+    ExitCode::from(output::exit_code(run(cli)))
 }
 
 /// Prints an error object on stdout (machine) and a line on stderr (people).
 fn report(e: &Error, line: Option<u64>) -> u8 {
     eprintln!("airsign: {e}");
-    let mut out = io::stdout().lock();
-    let _ = writeln!(out, "{}", e.to_json_line(line)).and_then(|()| out.flush());
-    u8::try_from(e.code().exit_code()).unwrap_or(1)
+    match output::stdout_line(&e.to_json_line(line)) {
+        Ok(_) => u8::try_from(e.code().exit_code()).unwrap_or(1),
+        Err(w) => stdout_failed(&w),
+    }
+}
+
+/// A write to stdout failed (not a closed pipe: a full disk, an I/O error): the output is
+/// lost, so the run is an I/O error.
+fn stdout_failed(e: &io::Error) -> u8 {
+    eprintln!("airsign: io: cannot write to stdout: {e}");
+    3
+}
+
+/// Prints one JSON line on stdout: 0 when written or when the reader went away (a closed
+/// stdout is not an error), 3 when the write failed.
+fn print_line(line: &str) -> u8 {
+    match output::stdout_line(line) {
+        Ok(Written::Yes | Written::Closed) => 0,
+        Err(e) => stdout_failed(&e),
+    }
 }
 
 fn warn(w: &str) {
@@ -357,14 +392,17 @@ fn run(cli: Cli) -> u8 {
             };
             match sign_request(&text, &keyring, &ctx) {
                 Ok(env) => {
+                    if airsign::short_expiry_window(&text).is_some() {
+                        eprintln!(
+                            "airsign: {}",
+                            airsign::short_expiry_warning("the request has")
+                        );
+                    }
                     let line = env.to_json_line();
                     if let Some(w) = short_window_warning(line.as_bytes(), clock.now_ms()) {
                         warn(&w);
                     }
-                    let mut out = io::stdout().lock();
-                    // A closed stdout is not an error (docs/format.md, "Exit codes").
-                    let _ = writeln!(out, "{line}").and_then(|()| out.flush());
-                    0
+                    print_line(&line)
                 }
                 Err(e) => report(&e, None),
             }
@@ -402,7 +440,44 @@ fn run(cli: Cli) -> u8 {
             }
             // No buffer of our own: batch writes whole chunks of answers, each ending at a
             // line break, which stdout's line buffering passes straight to the descriptor.
-            match run_batch(input, stdout, &keyring, &ctx, opts) {
+            // SIGTERM/SIGINT/SIGHUP stop the reading; what was read is answered whole.
+            #[cfg(unix)]
+            let (result, stop) = match airsign::signals::Stop::install() {
+                Ok(stop) => {
+                    let input = airsign::signals::StopReader::new(input, &stop);
+                    let r =
+                        airsign::run_batch_until(input, stdout, &keyring, &ctx, opts, stop.flag());
+                    (r, stop.signal())
+                }
+                Err(e) => {
+                    eprintln!(
+                        "airsign: warning: cannot handle stop signals ({e}); a signal ends the batch where it is"
+                    );
+                    (run_batch(input, stdout, &keyring, &ctx, opts), None)
+                }
+            };
+            #[cfg(not(unix))]
+            let (result, stop) = (run_batch(input, stdout, &keyring, &ctx, opts), None::<i32>);
+            #[cfg(unix)]
+            if let (Some(sig), Ok(s)) = (stop, &result) {
+                eprintln!(
+                    "airsign: stopped by {} after line {}: {} signed, {} refused; later input was not answered",
+                    airsign::signals::name(sig),
+                    s.signed + s.refused,
+                    s.signed,
+                    s.refused,
+                );
+                return airsign::signals::exit_code_for(sig);
+            }
+            #[cfg(not(unix))]
+            let _ = stop;
+            if let Ok(s) = &result
+                && s.short_windows > 0
+            {
+                let what = format!("{} signed requests have", s.short_windows);
+                eprintln!("airsign: {}", airsign::short_expiry_warning(&what));
+            }
+            match result {
                 Ok(s) => {
                     if s.refused > 0 {
                         eprintln!(
@@ -428,6 +503,7 @@ fn run(cli: Cli) -> u8 {
         }
         Command::Verify {
             keys,
+            jobs,
             at,
             envelopes,
         } => {
@@ -447,7 +523,7 @@ fn run(cli: Cli) -> u8 {
                 base_urls: keyring.policy().base_urls().to_vec(),
                 now_ms,
             };
-            match verify_input(envelopes.as_deref(), &keyring, &opts) {
+            match verify_input(envelopes.as_deref(), &keyring, &opts, jobs) {
                 Ok(counts) => {
                     eprintln!(
                         "airsign: {} ok, {} unverifiable, {} failed",
@@ -477,9 +553,7 @@ fn run(cli: Cli) -> u8 {
                         "scheme": key.scheme().as_str(),
                         "address": a,
                     });
-                    let mut out = io::stdout().lock();
-                    let _ = writeln!(out, "{line}").and_then(|()| out.flush());
-                    0
+                    print_line(&line.to_string())
                 }
                 Ok(None) => report(
                     &Error::new(
@@ -532,9 +606,14 @@ fn run_ur_decode(path: Option<PathBuf>) -> u8 {
         match receiver.receive(&line) {
             Ok(None) => {}
             Ok(Some(payload)) => {
+                use std::io::Write;
                 let mut out = io::stdout().lock();
-                let _ = out.write_all(&payload).and_then(|()| out.flush());
-                return 0;
+                return match out.write_all(&payload).and_then(|()| out.flush()) {
+                    Ok(()) => 0,
+                    // A closed stdout is not an error.
+                    Err(e) if output::is_closed(&e) => 0,
+                    Err(e) => stdout_failed(&e),
+                };
             }
             Err(e) => {
                 eprintln!("airsign: {e}");
@@ -605,12 +684,15 @@ fn run_render(args: RenderArgs) -> u8 {
 
 /// Reads envelopes and prints one result line each; returns [ok, unverifiable, failed].
 ///
-/// NDJSON is streamed line by line. When the first non-blank line is not a JSON document
-/// by itself, the whole input is taken as one (pretty-printed) envelope instead.
+/// NDJSON goes through the batch pipeline: every core, results in input order, each line
+/// capped at [`MAX_LINE_BYTES`] like a batch line. When the first non-blank line is not
+/// a JSON document by itself, the whole input (at most [`MAX_LINE_BYTES`]) is taken as one
+/// (pretty-printed) envelope instead.
 fn verify_input(
     path: Option<&std::path::Path>,
     keys: &Keyring,
     opts: &VerifyOptions,
+    jobs: Option<u16>,
 ) -> Result<[u64; 3], Error> {
     use std::io::BufRead;
     let name = path.map_or_else(|| "stdin".to_owned(), |p| p.display().to_string());
@@ -621,56 +703,81 @@ fn verify_input(
             format!("cannot read envelopes from {name}: {e}"),
         )
     };
-    let reader: Box<dyn BufRead> = match path {
-        Some(p) if p.as_os_str() != "-" => {
-            Box::new(io::BufReader::new(std::fs::File::open(p).map_err(io_err)?))
-        }
-        _ => Box::new(io::BufReader::new(io::stdin())),
+    let reader: Box<dyn Read + Send> = match path {
+        Some(p) if p.as_os_str() != "-" => Box::new(std::fs::File::open(p).map_err(io_err)?),
+        _ => Box::new(io::stdin()),
     };
-    let mut reader = reader.take(MAX_VERIFY_BYTES);
-    let mut out = io::BufWriter::new(io::stdout().lock());
-    let mut counts = [0u64; 3];
-    let mut emit = |line_no: u64, raw: &[u8], counts: &mut [u64; 3]| -> bool {
-        let (line, outcome) = verify_line(line_no, raw, keys, opts);
-        counts[match outcome {
-            Outcome::Ok => 0,
-            Outcome::Unverifiable => 1,
-            Outcome::Failed => 2,
-        }] += 1;
-        // A closed stdout is not an error (docs/format.md, "Exit codes"): stop quietly.
-        writeln!(out, "{line}").and_then(|()| out.flush()).is_ok()
-    };
-    let mut buf = Vec::new();
+    let mut reader = io::BufReader::with_capacity(1 << 16, reader.take(MAX_VERIFY_BYTES));
+    // The first non-blank line (and the blank ones before it), read as a batch line is.
+    let limit = MAX_LINE_BYTES as u64 + 1;
+    let mut head = Vec::new();
     let mut line_no = 0u64;
-    let mut first = true;
-    loop {
-        buf.clear();
-        if reader.read_until(b'\n', &mut buf).map_err(io_err)? == 0 {
-            break;
+    let first = loop {
+        let start = head.len();
+        let n = (&mut reader)
+            .take(limit)
+            .read_until(b'\n', &mut head)
+            .map_err(io_err)?;
+        if n == 0 {
+            break None;
         }
         line_no += 1;
-        let raw = buf.strip_suffix(b"\n").unwrap_or(&buf);
+        let line = &head[start..];
+        if !line.iter().all(u8::is_ascii_whitespace) {
+            break Some(start);
+        }
+    };
+    let pretty = first.is_some_and(|start| {
+        let raw = &head[start..];
+        let whole_line = raw.len() as u64 == limit && raw.last() != Some(&b'\n');
+        let raw = raw.strip_suffix(b"\n").unwrap_or(raw);
         let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
-        if raw.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        if first {
-            first = false;
-            let whole_line = serde_json::from_slice::<serde_json::Value>(raw).is_ok();
-            if !whole_line {
-                // One pretty-printed envelope: the rest of the input belongs to it.
-                let mut doc = raw.to_vec();
-                doc.push(b'\n');
-                reader.read_to_end(&mut doc).map_err(io_err)?;
-                emit(line_no, &doc, &mut counts);
-                return Ok(counts);
-            }
-        }
-        if !emit(line_no, raw, &mut counts) {
-            break;
-        }
+        !whole_line && !airsign_core::json::is_one_document(raw)
+    });
+    if let (true, Some(start)) = (pretty, first) {
+        // One pretty-printed envelope: the rest of the input belongs to it.
+        let mut doc = head.split_off(start);
+        (&mut reader)
+            .take(limit)
+            .read_to_end(&mut doc)
+            .map_err(io_err)?;
+        let line = if doc.len() as u64 > MAX_LINE_BYTES as u64 {
+            let mut out = String::new();
+            airsign::Verifier { keys, opts }.oversize(line_no, MAX_LINE_BYTES, &mut out);
+            (out, Outcome::Failed)
+        } else {
+            verify_line(line_no, &doc, keys, opts)
+        };
+        let counts = match line.1 {
+            Outcome::Ok => [1, 0, 0],
+            Outcome::Unverifiable => [0, 1, 0],
+            Outcome::Failed => [0, 0, 1],
+        };
+        return match output::stdout_line(&line.0) {
+            Ok(_) => Ok(counts),
+            Err(e) => Err(Error::new(
+                ErrorCode::Io,
+                None,
+                format!("cannot write to stdout: {e}"),
+            )),
+        };
     }
-    if counts == [0, 0, 0] {
+    let mut batch = BatchOptions::default();
+    if let Some(n) = jobs {
+        batch.jobs = usize::from(n);
+    }
+    let input = io::Cursor::new(head).chain(reader);
+    let never = std::sync::atomic::AtomicBool::new(false);
+    let summary = airsign::run_lines(
+        input,
+        io::stdout(),
+        &airsign::Verifier { keys, opts },
+        batch,
+        &never,
+    )
+    .map_err(|e| Error::new(ErrorCode::Io, None, format!("verify I/O failed: {e}")))?;
+    let counts = [summary.signed, summary.unverifiable, summary.refused];
+    if counts == [0, 0, 0] && !summary.stopped_early {
         return Err(Error::new(
             ErrorCode::EnvelopeMalformed,
             None,

@@ -18,6 +18,7 @@ use airsign_core::{Envelope, Error, ErrorCode, Result};
 use airsign_keys::Keyring;
 use serde_json::{Map, Value};
 
+use crate::batch::{Answer, LineAnswerer};
 use crate::{venue, venue_names};
 
 /// How one envelope's verification ended.
@@ -75,6 +76,48 @@ pub fn verify_parsed(env: &Envelope, keys: &Keyring, opts: &VerifyOptions) -> Re
     }
 }
 
+/// `verify` through the batch pipeline: each non-blank line is an envelope, answered with
+/// its result line, in input order, on every core.
+#[derive(Debug, Clone, Copy)]
+pub struct Verifier<'a> {
+    /// HMAC secrets (Ripio), if a key file was given.
+    pub keys: &'a Keyring,
+    /// The accepted base URLs and the clock.
+    pub opts: &'a VerifyOptions,
+}
+
+impl LineAnswerer for Verifier<'_> {
+    fn answer(&self, line_no: u64, raw: &[u8], out: &mut String) -> Answer {
+        if raw.iter().all(u8::is_ascii_whitespace) {
+            return Answer::Skipped;
+        }
+        let (line, outcome) = verify_line(line_no, raw, self.keys, self.opts);
+        out.push_str(&line);
+        match outcome {
+            Outcome::Ok => Answer::Good,
+            Outcome::Unverifiable => Answer::Unverifiable,
+            Outcome::Failed => Answer::Refused,
+        }
+    }
+    fn oversize(&self, line_no: u64, max: usize, out: &mut String) -> Answer {
+        let e = oversize_error(max);
+        out.push_str(&result_line(line_no, Err(e), self.keys, self.opts).0);
+        Answer::Refused
+    }
+}
+
+/// The error for an envelope (a line, or a whole document) longer than `max` bytes.
+pub fn oversize_error(max: usize) -> Error {
+    Error::new(
+        ErrorCode::EnvelopeMalformed,
+        None,
+        format!(
+            "expected one envelope per line, saw one longer than {max} bytes (not read; no \
+             envelope is that large)"
+        ),
+    )
+}
+
 /// Verifies one input (a line, or a whole document) and writes its result line.
 pub fn verify_line(
     line_no: u64,
@@ -86,6 +129,16 @@ pub fn verify_line(
         Err(e) => Err(Error::not_utf8(ErrorCode::EnvelopeMalformed, &e)),
         Ok(text) => parse_envelope(text),
     };
+    result_line(line_no, result, keys, opts)
+}
+
+/// The result line for a parsed (or refused) envelope.
+fn result_line(
+    line_no: u64,
+    result: Result<Envelope>,
+    keys: &Keyring,
+    opts: &VerifyOptions,
+) -> (String, Outcome) {
     let mut top = Map::new();
     top.insert("airsign".into(), Value::from(airsign_core::FORMAT_VERSION));
     top.insert("line".into(), Value::from(line_no));

@@ -27,6 +27,7 @@ const TARGETS: &[Target] = &[
     ("keystore_v3", fuzzing::keystore_v3, 30),
     ("canonical_json", fuzzing::canonical_json, 40),
     ("verify_envelope", fuzzing::verify_envelope, 40),
+    ("base_url", fuzzing::base_url, 30),
 ];
 
 fn fuzz_dir() -> PathBuf {
@@ -143,6 +144,20 @@ fn valid_seeds_are_accepted() {
             "0xAeCd5D1257167020ED09CA8F0F94cbCdC68CBC81"
         );
         n += 1;
+    }
+    for data in valid("base_url") {
+        airsign_core::url::check_base_url(std::str::from_utf8(&data).unwrap()).unwrap();
+        n += 1;
+    }
+    for f in files(&fuzz_dir().join("corpus/base_url")) {
+        if f.file_name().unwrap().to_string_lossy().starts_with("bad") {
+            let data = std::fs::read(&f).unwrap();
+            let text = String::from_utf8(data).unwrap();
+            assert!(
+                airsign_core::url::check_base_url(&text).is_err(),
+                "{text:?}"
+            );
+        }
     }
     let tokens = fuzz_dir().join("corpus/key_token");
     for f in ["hmac-secret", "opaque-token", "jwt-exp"] {

@@ -48,6 +48,11 @@ fn generate(spec: &str) -> Vec<u8> {
             1,
         ),
         "garbage" => "x".repeat(n),
+        "wide_array" => format!(r#"{{"x":[{}0]}}"#, "0,".repeat(n.saturating_sub(1))),
+        "wide_params" => pacifica(&format!(
+            r#""symbol":"BTC","order_id":1,"x":[{}0]"#,
+            "0,".repeat(n.saturating_sub(1))
+        )),
         "deep_array" => "[".repeat(n) + &"]".repeat(n),
         "deep_object" => r#"{"a":"#.repeat(n) + "1" + &"}".repeat(n),
         "deep_params" => pacifica(&format!(

@@ -171,6 +171,8 @@ fn no_network_syscalls_in_any_venue() {
     let mobula = r#"{"venue":"mobula","action":"cancel-order","timestamp":1735686300000,"params":{"orderIndex":"42","marketId":"lighter-btc-usd","chainId":"lighter:301","dex":"lighter"}}"#;
     let ripio = r#"{"venue":"ripio","action":"cancel_order","timestamp":1700000000000,"api_token":"api-token-1","params":{"id":"7155ED34-9EC4-4733-8B32-1E4319CB662F"}}"#;
     let ripio_ws = r#"{"venue":"ripio","action":"cancel_order","transport":"ws","id":"r1","timestamp":1700000000000,"api_token":"api-token-1","params":{"id":"7155ED34-9EC4-4733-8B32-1E4319CB662F"}}"#;
+    let hyperliquid = r#"{"venue":"hyperliquid","action":"cancel","timestamp":1750000001000,"params":{"cancels":[{"a":0,"o":12345}]}}"#;
+    let hyperliquid_ws = r#"{"venue":"hyperliquid","action":"scheduleCancel","transport":"ws","timestamp":1750000001000,"params":{"time":1750000061000}}"#;
     let layer1 = r#"{"venue":"layer1","action":"cancel_conversion","timestamp":1700000000000,"params":{"conversion_id":"3c90c3cc-0d44-4b50-8888-8dd25736052a"}}"#;
     let batch = [
         pacifica,
@@ -183,6 +185,8 @@ fn no_network_syscalls_in_any_venue() {
         ripio,
         ripio_ws,
         layer1,
+        hyperliquid,
+        hyperliquid_ws,
         r#"{"venue":"nowhere","action":"x"}"#,
     ]
     .join("\n");
@@ -238,6 +242,24 @@ fn no_network_syscalls_in_any_venue() {
             "mobula rest, keystore",
             &["sign", kf, &keystore, pw, &password],
             mobula,
+            0,
+        ),
+        case(
+            "hyperliquid rest, hex",
+            &["sign", kf, &hex, sc, "secp256k1"],
+            hyperliquid,
+            0,
+        ),
+        case(
+            "hyperliquid ws, hex",
+            &["sign", kf, &hex, sc, "secp256k1"],
+            hyperliquid_ws,
+            0,
+        ),
+        case(
+            "hyperliquid rest, keystore",
+            &["sign", kf, &keystore, pw, &password],
+            hyperliquid,
             0,
         ),
         case(
@@ -306,7 +328,14 @@ fn no_network_syscalls_in_any_venue() {
         .collect();
     assert_eq!(
         venues_signed.into_iter().collect::<Vec<_>>(),
-        ["derive", "layer1", "mobula", "pacifica", "ripio"]
+        [
+            "derive",
+            "hyperliquid",
+            "layer1",
+            "mobula",
+            "pacifica",
+            "ripio"
+        ]
     );
 
     for (i, c) in cases.iter().enumerate() {

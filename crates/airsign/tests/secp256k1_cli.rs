@@ -30,6 +30,7 @@ const REQUESTS: &[&str] = &[
     r#"{"venue":"derive","action":"cancel_quote","timestamp":1700000000000,"params":{"quote_id":"3d0958f3-2ec2-4502-974c-65c64cc9ac88","subaccount_id":12345}}"#,
     r#"{"venue":"derive","action":"cancel_all","transport":"ws","id":7,"timestamp":1700000000001,"params":{"subaccount_id":1}}"#,
     r#"{"venue":"mobula","action":"cancel-order","timestamp":1735686300000,"params":{"dex":"lighter","chainId":"lighter:301","orderIndex":"42","marketId":"lighter-btc-usd"}}"#,
+    r#"{"venue":"hyperliquid","action":"scheduleCancel","transport":"ws","id":3,"timestamp":1750000000000,"params":{"time":1750000060000}}"#,
 ];
 
 fn data(name: &str) -> PathBuf {
@@ -113,7 +114,10 @@ fn batch_decrypts_once_and_matches_the_hex_key() {
     let got = run_with_stdin(ks, input.as_bytes());
     assert_eq!(got.status.code(), Some(0));
     assert_eq!(got.stdout, want.stdout);
-    assert_eq!(String::from_utf8(got.stdout).unwrap().lines().count(), 3);
+    assert_eq!(
+        String::from_utf8(got.stdout).unwrap().lines().count(),
+        REQUESTS.len()
+    );
 }
 
 #[test]

@@ -482,10 +482,11 @@ fn assert_none_of(run: &Run, forms: &[String], what: &str) {
 const PACIFICA: &str = r#"{"venue":"pacifica","action":"cancel_order","timestamp":1748970123456,"expiry_window":5000,"params":{"symbol":"BTC","order_id":42069}}"#;
 const DERIVE: &str = r#"{"venue":"derive","action":"cancel_quote","timestamp":1700000000000,"params":{"quote_id":"3d0958f3-2ec2-4502-974c-65c64cc9ac88","subaccount_id":12345}}"#;
 const MOBULA: &str = r#"{"venue":"mobula","action":"cancel-order","timestamp":1735686300000,"params":{"orderIndex":"42","marketId":"lighter-btc-usd","chainId":"lighter:301","dex":"lighter"}}"#;
+const HYPERLIQUID: &str = r#"{"venue":"hyperliquid","action":"cancel","timestamp":1750000001000,"params":{"cancels":[{"a":0,"o":12345}]}}"#;
 const RIPIO: &str = r#"{"venue":"ripio","action":"cancel_order","timestamp":1700000000000,"api_token":"api-token-1","params":{"id":"7155ED34-9EC4-4733-8B32-1E4319CB662F"}}"#;
 
 /// Runs a broken key file through every command that reads it: `sign` for an ed25519
-/// and a secp256k1 venue, `pubkey` for both schemes, and a `batch` over four venues
+/// and a secp256k1 venue, `pubkey` for both schemes, and a `batch` over five venues
 /// (Ripio reads any text as an HMAC secret, which is never printed either). Layer1 is
 /// left out: a bearer token's one legitimate place is the header, tested above.
 fn run_everywhere(key: &Path, extra: &[&str]) -> Vec<(String, Run)> {
@@ -505,7 +506,7 @@ fn run_everywhere(key: &Path, extra: &[&str]) -> Vec<(String, Run)> {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         runs.push((format!("pubkey {scheme}"), airsign(&args, key, "")));
     }
-    let batch = [PACIFICA, DERIVE, MOBULA, RIPIO, "{broken"].join("\n");
+    let batch = [PACIFICA, DERIVE, MOBULA, HYPERLIQUID, RIPIO, "{broken"].join("\n");
     for scheme in ["ed25519", "secp256k1", "hmac"] {
         let args = with(&["batch", "--jobs", "2", "--scheme", scheme]);
         let args: Vec<&str> = args.iter().map(String::as_str).collect();

@@ -1,7 +1,7 @@
 //! Helpers shared by the CLI-level tests: where the repo is, how to start the binary as a
 //! user would (no inherited key-file variables), and how to write a private key file.
 
-#![allow(dead_code, clippy::unwrap_used)]
+#![allow(dead_code, clippy::unwrap_used, clippy::panic)]
 #![allow(
     clippy::disallowed_types,
     clippy::disallowed_methods,
@@ -24,7 +24,8 @@ pub fn airsign() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_airsign"));
     c.current_dir(root())
         .env_remove("AIRSIGN_KEY_FILE")
-        .env_remove("AIRSIGN_PASSWORD_FILE");
+        .env_remove("AIRSIGN_PASSWORD_FILE")
+        .env_remove("AIRSIGN_KEYRING");
     c
 }
 
@@ -78,11 +79,14 @@ pub fn all_schemes_keyring(dir: &Path, key_text: &str) -> PathBuf {
         "airsign_keyring": 1,
         "keys": [
             {"name": "ed25519", "scheme": "ed25519", "file": file, "venues": ["pacifica"]},
-            {"name": "secp256k1", "scheme": "secp256k1", "file": file, "venues": ["derive", "mobula"]},
+            {"name": "secp256k1", "scheme": "secp256k1", "file": file, "venues": ["derive", "mobula", "hyperliquid"]},
             {"name": "hmac", "scheme": "hmac", "file": file, "venues": ["ripio"]},
             {"name": "bearer", "scheme": "bearer", "file": file, "venues": ["layer1"]},
         ],
-        "policy": {"allow_actions": {"mobula": MOBULA_BUILDERS}},
+        "policy": {
+            "allow_actions": {"mobula": MOBULA_BUILDERS},
+            "base_urls": ["https://proxy.example:8443"],
+        },
     });
     private_file(dir, "keyring.json", ring.to_string())
 }
@@ -98,3 +102,57 @@ pub const MOBULA_BUILDERS: &[&str] = &[
     "create-account",
     "execute-v2",
 ];
+
+/// `/usr/bin/time`, which measures a child's peak RSS (`-v`); `None` where it is missing
+/// (CI installs it: there a missing one fails the test).
+pub fn gnu_time() -> Option<PathBuf> {
+    let p = PathBuf::from("/usr/bin/time");
+    if p.exists() {
+        return Some(p);
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "CI runs these tests: install GNU time (apt-get install time)"
+    );
+    eprintln!("SKIPPED: /usr/bin/time is missing (apt-get install time)");
+    None
+}
+
+/// Runs the binary with `args` and `stdin` under `/usr/bin/time -v`: its output, peak
+/// resident set size in KiB, and wall time. `None` without GNU time.
+pub fn measured(
+    args: &[&std::ffi::OsStr],
+    stdin: Stdio,
+) -> Option<(Output, u64, std::time::Duration)> {
+    let time = gnu_time()?;
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("time.txt");
+    let t0 = std::time::Instant::now();
+    let out = Command::new(time)
+        .arg("-v")
+        .arg("-o")
+        .arg(&report)
+        .arg(env!("CARGO_BIN_EXE_airsign"))
+        .args(args)
+        .current_dir(root())
+        .env_remove("AIRSIGN_KEY_FILE")
+        .env_remove("AIRSIGN_PASSWORD_FILE")
+        .stdin(stdin)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    let took = t0.elapsed();
+    let text = std::fs::read_to_string(&report).unwrap();
+    let kib = text
+        .lines()
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix("Maximum resident set size (kbytes): ")
+        })
+        .unwrap_or_else(|| panic!("no peak RSS in {text}"))
+        .trim()
+        .parse()
+        .unwrap();
+    Some((out, kib, took))
+}
