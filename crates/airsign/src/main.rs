@@ -365,6 +365,10 @@ fn load_keys(args: &KeyArgs) -> Result<Keyring, Error> {
     Ok(keyring)
 }
 
+/// Envelopes with a short window that `batch` names one by one on stderr; the rest are
+/// counted in one line at the end.
+const SHORT_WINDOWS_NAMED: u64 = 3;
+
 /// The clock for signing: `--now`, else the host clock (refused before the build date).
 fn signing_clock(now: &NowArg) -> Box<dyn Clock> {
     match now.now {
@@ -425,11 +429,20 @@ fn run(cli: Cli) -> u8 {
             // Stdin and stdout themselves (not their locks) are Send: every batch worker
             // reads its own chunks and writes the answers that are next in line.
             let input = io::stdin();
-            // Each answer line is watched for a window too short to carry across the gap.
+            // Each answer line is watched for a window too short to carry across the gap;
+            // the first few are named, the rest counted (stderr stays short, so a caller
+            // that reads it only at the end never blocks us).
+            let short = std::sync::atomic::AtomicU64::new(0);
             let stdout = WindowWatch::new(
                 io::stdout(),
                 &*clock,
-                Box::new(|n, w| warn(&format!("line {n}: {w}"))),
+                Box::new(|n, w| {
+                    if short.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+                        < SHORT_WINDOWS_NAMED
+                    {
+                        warn(&format!("line {n}: {w}"));
+                    }
+                }),
             );
             let mut opts = BatchOptions {
                 fail_fast,
@@ -471,6 +484,14 @@ fn run(cli: Cli) -> u8 {
             }
             #[cfg(not(unix))]
             let _ = stop;
+            let short = short.load(std::sync::atomic::Ordering::Relaxed);
+            if short > SHORT_WINDOWS_NAMED {
+                warn(&format!(
+                    "{short} envelopes in all had less than {} s left before their expires_at \
+                     (the first {SHORT_WINDOWS_NAMED} are named above)",
+                    airsign::clock::SHORT_WINDOW_MS / 1000
+                ));
+            }
             if let Ok(s) = &result
                 && s.short_windows > 0
             {

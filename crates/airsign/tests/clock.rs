@@ -321,4 +321,16 @@ fn a_window_too_short_to_carry_is_warned_about() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("warning: line 2: expires at"), "{err}");
     assert!(!err.contains("line 1:"), "{err}");
+    // Many: the first three are named, the rest counted in one line.
+    let mut c = airsign();
+    c.args(["batch", "--key-file", KEY]);
+    let input = format!("{short}\n").repeat(50);
+    let out = run_with_stdin(c, input.as_bytes());
+    assert_eq!(out.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.matches("expires at").count(), 3, "{err}");
+    assert!(
+        err.contains("50 envelopes in all had less than 10 s left"),
+        "{err}"
+    );
 }
