@@ -86,7 +86,7 @@ fn stdout_to_dev_full_is_an_io_error_for_every_command() {
         }),
         ("verify", {
             let mut c = airsign();
-            c.arg("verify").arg(&env);
+            c.args(["verify", "--at", "1748970123456"]).arg(&env);
             c
         }),
         ("batch", {
@@ -151,7 +151,9 @@ fn stderr_to_dev_full_never_panics_and_stdout_still_carries_the_answer() {
     // verify's summary and batch's refusal summary go to stderr too.
     let env = envelope(dir.path(), &key);
     let mut c = airsign();
-    c.arg("verify").arg(&env).stderr(full());
+    c.args(["verify", "--at", "1748970123456"])
+        .arg(&env)
+        .stderr(full());
     let o = run(c);
     no_panic(&o);
     assert_eq!(o.status.code(), Some(3), "{o:?}");

@@ -24,7 +24,9 @@ fn sign(req: &str) -> String {
 fn verify(line: &str) -> (Value, Outcome) {
     let opts = VerifyOptions {
         base_urls: Vec::new(),
-        now_ms: 1_748_970_123_456,
+        // Before every envelope's `expires_at`: this checks what is listed as unsigned,
+        // not expiry (`tests/clock.rs` covers that).
+        now_ms: airsign_core::MIN_TIMESTAMP_MS,
     };
     let (out, outcome) = verify_line(1, line.as_bytes(), &keys(), &opts);
     (serde_json::from_str(&out).unwrap(), outcome)
