@@ -41,6 +41,7 @@ pub const MAX_VALUES: usize = 10_000;
 /// a string costs memory once, its own size, and each venue caps the fields it signs.
 pub fn check_shape(text: &str) -> Result<()> {
     let b = text.as_bytes();
+
     let mut depth = 0usize;
     let mut values = 0usize;
     let mut i = 0;
