@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![allow(
     clippy::disallowed_methods,
+    clippy::disallowed_types,
     reason = "these tests run the built binary, as a user would; airsign itself never \
               starts a program (clippy.toml)"
 )]
