@@ -46,7 +46,7 @@ fn batch(line: &str, n: usize) {
 
 /// N envelopes of `line` (each its own order id or timestamp), signed up front.
 fn envelopes(line: &str, n: usize) -> Vec<u8> {
-    let keys = Keyring::new(SecretBytes::new(KEY.as_bytes().to_vec()));
+    let keys = airsign::testing::keyring_signing_anything(KEY.as_bytes());
     let mut out = Vec::new();
     Context::fixed(1_748_970_123_456, |ctx| {
         for i in 0..n {
@@ -78,7 +78,7 @@ fn material(envs: &[u8]) -> Vec<(Vec<u8>, String)> {
 
 fn verify(envs: &[u8], n: usize) {
     use airsign::{Verifier, run_lines};
-    let keys = Keyring::new(SecretBytes::new(KEY.as_bytes().to_vec()));
+    let keys = airsign::testing::keyring_signing_anything(KEY.as_bytes());
     let opts = airsign_core::verify::VerifyOptions {
         base_urls: Vec::new(),
         now_ms: 1_748_970_123_456,
