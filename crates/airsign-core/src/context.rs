@@ -11,6 +11,13 @@ use std::time::{SystemTime, UNIX_EPOCH};
 pub trait Clock: Send + Sync {
     /// Milliseconds since the Unix epoch.
     fn now_ms(&self) -> u64;
+
+    /// "Now" for a request without a `timestamp`, or an error when this clock cannot be
+    /// trusted to say (a host clock set before the program was built). The default
+    /// trusts [`Clock::now_ms`].
+    fn now_checked(&self) -> crate::Result<u64> {
+        Ok(self.now_ms())
+    }
 }
 
 /// A source of request ids for venues whose frames carry one (WebSocket, JSON-RPC).

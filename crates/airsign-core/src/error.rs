@@ -65,6 +65,12 @@ pub enum ErrorCode {
     /// `verify`: the url is not one of the venue's known endpoints (allow others with
     /// `--base-url`).
     VerifyUnknownUrl,
+    /// `verify`: the envelope's `expires_at` has passed at the time of the check (the host
+    /// clock, or `--at`).
+    VerifyExpired,
+    /// The host clock reads a time before this build of airsign: it is wrong, and a
+    /// request without a `timestamp` (or a check of `expires_at`) cannot rely on it.
+    ClockBeforeBuild,
 }
 
 impl ErrorCode {
@@ -93,6 +99,8 @@ impl ErrorCode {
             Self::VerifyMismatch => "verify.mismatch",
             Self::VerifyBadSignature => "verify.bad_signature",
             Self::VerifyUnknownUrl => "verify.unknown_url",
+            Self::VerifyExpired => "verify.expired",
+            Self::ClockBeforeBuild => "clock.before_build",
         }
     }
 

@@ -193,7 +193,7 @@ impl Request {
         match self.timestamp {
             Some(t) => Ok(t),
             None => {
-                let now = ctx.clock.now_ms();
+                let now = ctx.clock.now_checked()?;
                 check_timestamp_range("timestamp", now)?;
                 Ok(now)
             }

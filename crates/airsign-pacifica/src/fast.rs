@@ -56,7 +56,11 @@ pub fn parse_fast(text: &str, ctx: &Context<'_>) -> Option<PacificaRequest> {
         Some("ws") if op.has_ws() => Transport::Ws,
         Some(_) => return None,
     };
-    let timestamp = line.timestamp.unwrap_or_else(|| ctx.clock.now_ms());
+    // A clock that cannot say (see `Clock::now_checked`) leaves the words to the general path.
+    let timestamp = match line.timestamp {
+        Some(t) => t,
+        None => ctx.clock.now_checked().ok()?,
+    };
     let expiry_window = line.expiry_window.filter(|&w| w > 0)?;
     if !timestamp_in_range(timestamp) || timestamp.checked_add(expiry_window).is_none() {
         return None;

@@ -8,8 +8,10 @@
 #![forbid(unsafe_code)]
 
 mod batch;
+pub mod clock;
 mod harden;
 pub mod output;
+pub mod render;
 #[cfg(unix)]
 pub mod signals;
 pub mod verify;

@@ -5,12 +5,14 @@ use std::io::{self, Read};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use airsign::clock::{HostClock, WindowWatch, parse_ms, short_window_warning};
 use airsign::output::{self, Written};
+use airsign::render::{self, EcLevel, Format, RenderOptions};
 use airsign::{
     BatchOptions, LineAnswerer, MAX_LINE_BYTES, Outcome, run_batch, sign_request, verify_line,
 };
 use airsign_core::verify::VerifyOptions;
-use airsign_core::{Context, Error, ErrorCode, RandomIds, SystemClock};
+use airsign_core::{Clock, Context, Error, ErrorCode, FixedClock, RandomIds};
 use airsign_keys::{
     FilePolicy, Keyring, LoadOptions, Policy, Scheme, prompt_on_tty, read_password_file,
     read_single_key,
@@ -38,6 +40,14 @@ Exit codes:
   129, 130, 143  batch stopped by SIGHUP, SIGINT, SIGTERM (128 + the signal): the lines
      read so far are answered whole, then a summary on stderr";
 
+const RENDER_EXIT_CODES: &str = "\
+Exit codes:
+  0  every envelope rendered
+  1  at least one line not rendered (an error line from batch, not an envelope, more
+     than its format can carry); each is named with its line number on stderr
+  2  usage error
+  3  I/O error (unreadable input, unwritable or non-empty --out directory)";
+
 const VERIFY_EXIT_CODES: &str = "\
 Exit codes:
   0  no envelope failed (each is ok or unverifiable)
@@ -62,6 +72,8 @@ enum Command {
     Sign {
         #[command(flatten)]
         keys: KeyArgs,
+        #[command(flatten)]
+        now: NowArg,
         /// The request file; `-` or nothing reads stdin.
         request: Option<PathBuf>,
     },
@@ -76,6 +88,8 @@ enum Command {
         /// Signing threads (default: one per core). Output order never depends on it.
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
         jobs: Option<u16>,
+        #[command(flatten)]
+        now: NowArg,
     },
     /// Check every signature in envelopes offline (one JSON envelope, or NDJSON).
     ///
@@ -83,13 +97,17 @@ enum Command {
     /// something cannot be checked: a bearer token, an HMAC without --key-file) or
     /// "failed" with an error. The signed bytes are re-derived from the body, url and
     /// headers, never taken from the envelope's "signed" field.
-    #[command(after_help = "Example:\n  airsign sign --key-file examples/TEST-KEY-readme.json examples/cancel-order.json | airsign verify\n\n".to_owned() + VERIFY_EXIT_CODES)]
+    #[command(after_help = "Example:\n  airsign sign --key-file examples/TEST-KEY-readme.json examples/cancel-order.json | airsign verify --at 1748970123456\n\n".to_owned() + VERIFY_EXIT_CODES)]
     Verify {
         #[command(flatten)]
         keys: KeyArgs,
         /// Verifying threads (default: one per core). Output order never depends on it.
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
         jobs: Option<u16>,
+        /// Check `expires_at` (and token expiry) as of this time, in ms since the Unix
+        /// epoch, instead of the host clock: when the envelope will be sent.
+        #[arg(long, value_name = "MS", value_parser = parse_ms)]
+        at: Option<u64>,
         /// The envelope file; `-` or nothing reads stdin.
         envelopes: Option<PathBuf>,
     },
@@ -111,6 +129,87 @@ enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// Rebuild envelopes from `ur:bytes` fragments (render --format ur, read back by a QR
+    /// scanner): one part per line, in any order, repeats welcome; prints the envelopes
+    /// once the payload is whole and stops reading.
+    #[command(
+        name = "ur-decode",
+        after_help = "Example:\n  airsign render --format ur envelopes.ndjson | airsign ur-decode\n\nExit codes:\n  0  the payload was rebuilt\n  1  a part is not a ur:bytes UR, or the parts ran out first\n  2  usage error\n  3  I/O error"
+    )]
+    UrDecode {
+        /// The file of parts; `-` or nothing reads stdin.
+        parts: Option<PathBuf>,
+    },
+    /// Render envelopes for the sending side (curl, raw HTTP, QR codes, UR fragments).
+    #[command(after_help = "Example:\n  airsign sign --key-file examples/TEST-KEY-readme.json examples/cancel-order.json | airsign render --format curl\n\n".to_owned() + RENDER_EXIT_CODES)]
+    Render(RenderArgs),
+}
+
+/// Render envelopes for the sending side: shell commands, raw HTTP, QR codes, or
+/// animated-QR fragments.
+///
+/// Reads envelopes as `batch` prints them (one per line; blank lines skipped) and renders
+/// each as it is, judging nothing (`verify` does that). An error line from batch, or a
+/// line that is not an envelope, is named on stderr with its line number and not rendered;
+/// the other lines are.
+#[derive(Args, Debug)]
+struct RenderArgs {
+    /// curl: a shell command per envelope (curl for rest, websocat for ws); http: the raw
+    /// HTTP/1.1 request; qr: a QR code per envelope line; ur: ur:bytes fragments of the
+    /// whole input, one per line (any bad line refuses it all).
+    #[arg(long, value_enum)]
+    format: RenderFormat,
+    /// Write one file per envelope in DIR instead of stdout (a new or empty directory):
+    /// 000001.sh / .http / .png, numbered by input line; for ur, one PNG per fragment.
+    /// qr needs it unless the input holds exactly one envelope (then shown on the terminal).
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// QR error correction: l (7 %), m (15 %), q (25 %), h (30 %).
+    #[arg(long, value_enum, default_value = "m")]
+    ec_level: RenderEc,
+    /// ur: most payload bytes per fragment.
+    #[arg(long, value_name = "BYTES", default_value_t = render::ur::DEFAULT_FRAGMENT_SIZE as u32,
+          value_parser = clap::value_parser!(u32).range(10..=100_000))]
+    fragment_size: u32,
+    /// ur: fragments to write (default: three times the number the payload splits into,
+    /// so a receiver can miss a third of them and still rebuild it).
+    #[arg(long, value_name = "N")]
+    parts: Option<usize>,
+    /// The envelope file; `-` or nothing reads stdin.
+    envelopes: Option<PathBuf>,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum RenderFormat {
+    /// A POSIX shell command per envelope: curl for rest, websocat for ws.
+    Curl,
+    /// The raw HTTP/1.1 request of each rest envelope.
+    Http,
+    /// A QR code per envelope line.
+    Qr,
+    /// ur:bytes fragments of the whole input, for an animated QR code.
+    Ur,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum RenderEc {
+    /// About 7 % of the code may be lost.
+    L,
+    /// About 15 % (the default).
+    M,
+    /// About 25 %.
+    Q,
+    /// About 30 %.
+    H,
+}
+
+#[derive(Args, Debug)]
+struct NowArg {
+    /// Take "now" from this value (ms since the Unix epoch) instead of the host clock, for
+    /// requests without a `timestamp`. Without it, a host clock that reads earlier than
+    /// this build of airsign is refused (clock.before_build).
+    #[arg(long, value_name = "MS", value_parser = parse_ms)]
+    now: Option<u64>,
 }
 
 #[derive(Args, Debug)]
@@ -266,15 +365,23 @@ fn load_keys(args: &KeyArgs) -> Result<Keyring, Error> {
     Ok(keyring)
 }
 
+/// The clock for signing: `--now`, else the host clock (refused before the build date).
+fn signing_clock(now: &NowArg) -> Box<dyn Clock> {
+    match now.now {
+        Some(ms) => Box::new(FixedClock(ms)),
+        None => Box::new(HostClock::new()),
+    }
+}
+
 fn run(cli: Cli) -> u8 {
-    let clock = SystemClock;
     let ids = RandomIds;
-    let ctx = Context {
-        clock: &clock,
-        ids: &ids,
-    };
     match cli.command {
-        Command::Sign { keys, request } => {
+        Command::Sign { keys, now, request } => {
+            let clock = signing_clock(&now);
+            let ctx = Context {
+                clock: &*clock,
+                ids: &ids,
+            };
             let keyring = match load_keys(&keys) {
                 Ok(k) => k,
                 Err(e) => return report(&e, None),
@@ -291,7 +398,11 @@ fn run(cli: Cli) -> u8 {
                             airsign::short_expiry_warning("the request has")
                         );
                     }
-                    print_line(&env.to_json_line())
+                    let line = env.to_json_line();
+                    if let Some(w) = short_window_warning(line.as_bytes(), clock.now_ms()) {
+                        warn(&w);
+                    }
+                    print_line(&line)
                 }
                 Err(e) => report(&e, None),
             }
@@ -300,7 +411,13 @@ fn run(cli: Cli) -> u8 {
             keys,
             fail_fast,
             jobs,
+            now,
         } => {
+            let clock = signing_clock(&now);
+            let ctx = Context {
+                clock: &*clock,
+                ids: &ids,
+            };
             let keyring = match load_keys(&keys) {
                 Ok(k) => k,
                 Err(e) => return report(&e, None),
@@ -308,7 +425,12 @@ fn run(cli: Cli) -> u8 {
             // Stdin and stdout themselves (not their locks) are Send: every batch worker
             // reads its own chunks and writes the answers that are next in line.
             let input = io::stdin();
-            let stdout = io::stdout();
+            // Each answer line is watched for a window too short to carry across the gap.
+            let stdout = WindowWatch::new(
+                io::stdout(),
+                &*clock,
+                Box::new(|n, w| warn(&format!("line {n}: {w}"))),
+            );
             let mut opts = BatchOptions {
                 fail_fast,
                 ..BatchOptions::default()
@@ -382,15 +504,24 @@ fn run(cli: Cli) -> u8 {
         Command::Verify {
             keys,
             jobs,
+            at,
             envelopes,
         } => {
             let keyring = match load_keys(&keys) {
                 Ok(k) => k,
                 Err(e) => return report(&e, None),
             };
+            // Expiry is judged at --at, else by the host clock, which must be after the build.
+            let now_ms = match at {
+                Some(ms) => ms,
+                None => match HostClock::new().check() {
+                    Ok(ms) => ms,
+                    Err(e) => return report(&e, None),
+                },
+            };
             let opts = VerifyOptions {
                 base_urls: keyring.policy().base_urls().to_vec(),
-                now_ms: ctx.clock.now_ms(),
+                now_ms,
             };
             match verify_input(envelopes.as_deref(), &keyring, &opts, jobs) {
                 Ok(counts) => {
@@ -441,6 +572,113 @@ fn run(cli: Cli) -> u8 {
         }
         Command::Man => cli_docs::print_man(Cli::command()),
         Command::Completions { shell } => cli_docs::print_completions(shell, Cli::command()),
+        Command::Render(args) => run_render(args),
+        Command::UrDecode { parts } => run_ur_decode(parts),
+    }
+}
+
+fn run_ur_decode(path: Option<PathBuf>) -> u8 {
+    use std::io::BufRead;
+    let path = path.filter(|p| p.as_os_str() != "-");
+    let name = path
+        .as_ref()
+        .map_or_else(|| "stdin".to_owned(), |p| p.display().to_string());
+    let input: Box<dyn BufRead> = match &path {
+        Some(p) => match std::fs::File::open(p) {
+            Ok(f) => Box::new(io::BufReader::new(f)),
+            Err(e) => {
+                eprintln!("airsign: io: cannot read UR parts from {name}: {e}");
+                return 3;
+            }
+        },
+        None => Box::new(io::BufReader::new(io::stdin())),
+    };
+    let mut receiver = render::ur::Receiver::default();
+    // Lines as a scanner prints them; a part is short, so a longer line is not one.
+    for line in input.take(MAX_VERIFY_BYTES).lines() {
+        let line = match line {
+            Ok(l) => l,
+            Err(e) => {
+                eprintln!("airsign: io: cannot read UR parts from {name}: {e}");
+                return 3;
+            }
+        };
+        match receiver.receive(&line) {
+            Ok(None) => {}
+            Ok(Some(payload)) => {
+                use std::io::Write;
+                let mut out = io::stdout().lock();
+                return match out.write_all(&payload).and_then(|()| out.flush()) {
+                    Ok(()) => 0,
+                    // A closed stdout is not an error.
+                    Err(e) if output::is_closed(&e) => 0,
+                    Err(e) => stdout_failed(&e),
+                };
+            }
+            Err(e) => {
+                eprintln!("airsign: {e}");
+                return 1;
+            }
+        }
+    }
+    eprintln!("airsign: {}", receiver.incomplete());
+    1
+}
+
+fn run_render(args: RenderArgs) -> u8 {
+    let opts = RenderOptions {
+        format: match args.format {
+            RenderFormat::Curl => Format::Curl,
+            RenderFormat::Http => Format::Http,
+            RenderFormat::Qr => Format::Qr,
+            RenderFormat::Ur => Format::Ur,
+        },
+        out_dir: args.out,
+        ec_level: match args.ec_level {
+            RenderEc::L => EcLevel::L,
+            RenderEc::M => EcLevel::M,
+            RenderEc::Q => EcLevel::Q,
+            RenderEc::H => EcLevel::H,
+        },
+        fragment_size: args.fragment_size as usize,
+        parts: args.parts,
+    };
+    let path = args.envelopes.filter(|p| p.as_os_str() != "-");
+    let name = path
+        .as_ref()
+        .map_or_else(|| "stdin".to_owned(), |p| p.display().to_string());
+    let input: Box<dyn Read> = match &path {
+        Some(p) => match std::fs::File::open(p) {
+            Ok(f) => Box::new(f),
+            Err(e) => {
+                let e = Error::new(
+                    ErrorCode::Io,
+                    None,
+                    format!("cannot read envelopes from {name}: {e}"),
+                );
+                eprintln!("airsign: {e}");
+                return 3;
+            }
+        },
+        None => Box::new(io::stdin()),
+    };
+    let mut stdout = io::stdout().lock();
+    let mut warn = |m: String| eprintln!("airsign: {m}");
+    // stdout carries only the rendering: an error is words on stderr, never a JSON line
+    // mixed into a shell script or a PNG.
+    match render::render(input, &name, &opts, &mut stdout, &mut warn) {
+        Ok(s) if s.refused > 0 => {
+            eprintln!(
+                "airsign: {} rendered, {} not rendered (above)",
+                s.rendered, s.refused
+            );
+            1
+        }
+        Ok(_) => 0,
+        Err(e) => {
+            eprintln!("airsign: {e}");
+            u8::try_from(e.code().exit_code()).unwrap_or(1)
+        }
     }
 }
 

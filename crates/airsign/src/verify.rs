@@ -44,7 +44,24 @@ pub fn verify_envelope(
 }
 
 /// Verifies an already parsed envelope with its venue's rules.
+///
+/// An envelope whose `expires_at` lies before `opts.now_ms` (the host clock, or `--at`)
+/// fails with `verify.expired` first: the venue would refuse it, whatever its signatures.
 pub fn verify_parsed(env: &Envelope, keys: &Keyring, opts: &VerifyOptions) -> Result<Verdict> {
+    if let Some(expires_at) = env.expires_at
+        && expires_at < opts.now_ms
+    {
+        return Err(Error::new(
+            ErrorCode::VerifyExpired,
+            Some("expires_at"),
+            format!(
+                "expected an envelope still valid at {} ({}), saw one that expired at {} ({expires_at}); sign it again, or pass --at MS for the time it will be sent",
+                crate::clock::utc(opts.now_ms),
+                opts.now_ms,
+                crate::clock::utc(expires_at)
+            ),
+        ));
+    }
     match venue(&env.venue) {
         Some(v) => (v.verify)(env, keys, opts),
         None => Err(Error::new(

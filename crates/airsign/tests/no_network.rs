@@ -368,3 +368,83 @@ fn no_network_syscalls_in_any_venue() {
         );
     }
 }
+
+/// `render` and `ur-decode` (which run on either side of the gap) make no network system
+/// call either, in every format.
+#[test]
+fn no_network_syscalls_in_render() {
+    if strace_works().is_none() {
+        let in_ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty());
+        assert!(
+            !in_ci,
+            "strace is missing and CI is set: .ci/run must install it"
+        );
+        eprintln!("\n*** SKIPPED: render under strace needs strace. CI runs it. ***\n");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let requests = [
+        r#"{"venue":"pacifica","action":"cancel_order","timestamp":1748970123456,"expiry_window":5000,"params":{"symbol":"BTC","order_id":42069}}"#,
+        r#"{"venue":"pacifica","action":"cancel_all_orders","transport":"ws","timestamp":1748970123456,"expiry_window":5000,"params":{"all_symbols":true,"exclude_reduce_only":false}}"#,
+    ]
+    .join("\n");
+    let mut c = common::airsign();
+    c.args(["batch", "--key-file", "examples/TEST-KEY-readme.json"]);
+    let envelopes =
+        String::from_utf8(common::run_with_stdin(c, requests.as_bytes()).stdout).unwrap();
+    let rest_only = envelopes.lines().next().unwrap().to_owned() + "\n";
+    let mut c = common::airsign();
+    c.args(["render", "--format", "ur", "--fragment-size", "100"]);
+    let parts = String::from_utf8(common::run_with_stdin(c, envelopes.as_bytes()).stdout).unwrap();
+    let qr_dir = dir.path().join("qr");
+    let frames = dir.path().join("frames");
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (vec!["render", "--format", "curl"], &envelopes),
+        (vec!["render", "--format", "http"], &rest_only),
+        (vec!["render", "--format", "qr"], &rest_only),
+        (
+            vec![
+                "render",
+                "--format",
+                "qr",
+                "--out",
+                qr_dir.to_str().unwrap(),
+            ],
+            &envelopes,
+        ),
+        (vec!["render", "--format", "ur"], &envelopes),
+        (
+            vec![
+                "render",
+                "--format",
+                "ur",
+                "--out",
+                frames.to_str().unwrap(),
+            ],
+            &envelopes,
+        ),
+        (vec!["ur-decode"], &parts),
+    ];
+    for (i, (args, stdin)) in cases.iter().enumerate() {
+        let trace = dir.path().join(format!("render-{i}.trace"));
+        let mut cmd = common::airsign();
+        cmd.args(args);
+        let (out, text) = traced(&cmd, stdin.as_bytes(), &trace);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            text.contains("+++ exited with 0 +++"),
+            "{args:?}: is strace tracing?\n{text}"
+        );
+        let calls = syscalls(&text);
+        assert!(
+            calls.is_empty(),
+            "{args:?}: network system calls:\n{}",
+            calls.join("\n")
+        );
+    }
+}
