@@ -25,3 +25,12 @@ for scheme in "ed25519 pacifica" "eip191 derive"; do
         printf "instructions: %s primitive %d per request; batch (%s, one thread) %d; primitive/batch = %.3f\n", s, p, v, f, p / f
     }'
 done
+for scheme in "ed25519 pacifica" "eip191 derive"; do
+    set -- $scheme
+    base=$(per_request "setup-$2")
+    p=$(($(per_request "verify-primitive-$1") - base))
+    f=$(($(per_request "verify-$2") - base))
+    awk -v s="$1" -v v="$2" -v p="$p" -v f="$f" 'BEGIN {
+        printf "instructions: %s verify primitive %d per envelope; verify (%s, one thread) %d; primitive/verify = %.3f\n", s, p, v, f, p / f
+    }'
+done

@@ -8,8 +8,10 @@ use serde::{Deserialize, Serialize};
 use crate::Transport;
 use crate::json::{Writer, push_u64};
 
-/// One ready-to-send request, printed as one JSON line.
+/// One ready-to-send request, printed as one JSON line. Read back (`airsign verify`), an
+/// unknown or repeated field, or a `"login":null`, is refused.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Envelope {
     /// Format version, always 1.
     pub airsign: u8,
@@ -28,7 +30,11 @@ pub struct Envelope {
     /// Exact body or frame text, or `null` when there is none.
     pub body: Option<String>,
     /// WebSocket only: a frame to send first on the connection (e.g. a login).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "login_frame"
+    )]
     pub login: Option<String>,
     /// The public key or address that signed; `null` for bearer tokens.
     pub signer: Option<String>,
@@ -63,17 +69,38 @@ impl Serialize for Headers {
     }
 }
 
+/// A present `login` is a frame; `null` is refused (airsign omits the field instead).
+fn login_frame<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    String::deserialize(d).map(Some)
+}
+
 impl<'de> Deserialize<'de> for Headers {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let m = serde_json::Map::<String, serde_json::Value>::deserialize(d)?;
-        let mut out = Vec::with_capacity(m.len());
-        for (k, v) in m {
-            match v {
-                serde_json::Value::String(s) => out.push((k, s)),
-                _ => return Err(serde::de::Error::custom("header values must be strings")),
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Headers;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object of header names and string values")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut m: A,
+            ) -> Result<Headers, A::Error> {
+                let mut out: Vec<(String, String)> = Vec::new();
+                while let Some(k) = m.next_key::<String>()? {
+                    let v = m.next_value::<serde_json::Value>()?;
+                    let serde_json::Value::String(s) = v else {
+                        return Err(serde::de::Error::custom("header values must be strings"));
+                    };
+                    if out.iter().any(|(name, _)| *name == k) {
+                        return Err(serde::de::Error::custom("duplicate header"));
+                    }
+                    out.push((k, s));
+                }
+                Ok(Headers(out))
             }
         }
-        Ok(Headers(out))
+        d.deserialize_map(V)
     }
 }
 

@@ -44,9 +44,28 @@ const EXPECTED: &str = "text without control or invisible characters (no C0 cont
                         no DEL or C1 control, no zero-width, bidirectional or line-separator \
                         mark, no U+FEFF)";
 
+/// Whether `s` holds no refused character (printable ASCII and tabs are checked a byte at
+/// a time, without decoding).
+fn is_clean(s: &str) -> bool {
+    s.bytes().all(|b| (0x20..0x7f).contains(&b) || b == b'\t') || !s.chars().any(is_refused)
+}
+
+/// Whether every string in `v` (object keys too) is clean; allocates nothing.
+fn is_clean_tree(v: &Value) -> bool {
+    match v {
+        Value::String(s) => is_clean(s),
+        Value::Array(a) => a.iter().all(is_clean_tree),
+        Value::Object(m) => m.iter().all(|(k, x)| is_clean(k) && is_clean_tree(x)),
+        _ => true,
+    }
+}
+
 /// Refuses `s` (the value at `field`) if it holds a refused character, naming it and its
 /// position (never echoing the text around it).
 pub fn check_text(field: &str, s: &str) -> Result<()> {
+    if is_clean(s) {
+        return Ok(());
+    }
     match s.chars().enumerate().find(|(_, c)| is_refused(*c)) {
         None => Ok(()),
         Some((i, c)) => Err(Error::invalid_text(
@@ -65,6 +84,9 @@ pub fn check_text(field: &str, s: &str) -> Result<()> {
 
 /// [`check_text`] on every string in `v` (object keys too), with its path from `field`.
 pub fn check_strings(field: &str, v: &Value) -> Result<()> {
+    if is_clean_tree(v) {
+        return Ok(());
+    }
     match v {
         Value::String(s) => check_text(field, s),
         Value::Array(a) => a

@@ -104,6 +104,15 @@ impl VerifyOptions {
 /// the contract's fields, `airsign` = 1. An error object (a refused request in `batch`
 /// output) is `envelope.malformed`, naming its code.
 pub fn parse_envelope(text: &str) -> Result<Envelope> {
+    // The common case in one pass: straight into the typed envelope, which refuses
+    // unknown and duplicate fields (headers included) and a null login by itself. Any
+    // failure takes the strict path below, which alone words the error.
+    if crate::json::check_shape(text).is_ok()
+        && let Ok(env) = serde_json::from_str::<Envelope>(text)
+        && env.airsign == crate::FORMAT_VERSION
+    {
+        return Ok(env);
+    }
     let map = crate::json::parse_object(text)
         .map_err(|e| Error::new(ErrorCode::EnvelopeMalformed, None, e.message().to_owned()))?;
     if let Some(err) = map.get("error") {

@@ -15,6 +15,27 @@ use airsign_core::{Envelope, Error, ErrorCode, Result};
 use ed25519_dalek::{Signature, VerifyingKey};
 
 use crate::eth::{Address, EthSignature};
+
+thread_local! {
+    /// The last ed25519 key decompressed on this thread: `verify` meets the same signer
+    /// line after line, and decompressing a point costs a tenth of a verification.
+    static LAST_KEY: RefCell<Option<([u8; 32], VerifyingKey)>> = const { RefCell::new(None) };
+}
+
+/// `bytes` as a verifying key (a valid curve point), from this thread's one-key cache.
+fn decompressed(bytes: &[u8; 32]) -> Option<VerifyingKey> {
+    LAST_KEY.with(|last| {
+        let mut last = last.borrow_mut();
+        if let Some((b, k)) = &*last
+            && b == bytes
+        {
+            return Some(*k);
+        }
+        let k = VerifyingKey::from_bytes(bytes).ok()?;
+        *last = Some((*bytes, k));
+        Some(k)
+    })
+}
 use crate::{Ed25519Signer, HmacSigner, Secp256k1Signer, base58_32};
 
 /// Signs with Ed25519 (pure, RFC 8032).
@@ -119,7 +140,7 @@ impl Ed25519Replay {
                 ),
             ));
         }
-        let key = VerifyingKey::from_bytes(&self.key).map_err(|_| {
+        let key = decompressed(&self.key).ok_or_else(|| {
             bad_signature(
                 "signer",
                 "expected an ed25519 public key (a valid curve point)".into(),

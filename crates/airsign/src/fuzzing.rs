@@ -490,3 +490,66 @@ pub fn base_url(data: &[u8]) {
         assert!(!seg.is_empty() && seg != "." && seg != "..", "{u:?}");
     }
 }
+
+/// Any bytes as a keyring file: parsed strictly into a keyring or refused with an error
+/// that never quotes a pinned identity or a file path from it (the `api_token` pin is
+/// half a credential); an accepted keyring has unique names and known venues only, and
+/// reading it again gives the same keys.
+pub fn keyring(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let venues = crate::venue_names();
+    let opts = airsign_keys::LoadOptions {
+        file_policy: airsign_keys::FilePolicy::Warn,
+        warn: std::sync::Arc::new(|_| {}),
+    };
+    let dir = std::path::Path::new("/nonexistent-keyring-dir");
+    match airsign_keys::Keyring::parse(text, dir, &venues, &opts) {
+        Err(e) => {
+            let shown = e.to_json_line(None);
+            let Ok(Value::Object(top)) = serde_json::from_str::<Value>(text) else {
+                return;
+            };
+            let Some(Value::Array(keys)) = top.get("keys") else {
+                return;
+            };
+            for k in keys {
+                for field in [
+                    "file",
+                    "password_file",
+                    "account",
+                    "wallet",
+                    "api_token",
+                    "vault_address",
+                ] {
+                    let Some(Value::String(v)) = k.get(field) else {
+                        continue;
+                    };
+                    let chars: Vec<char> = v.chars().collect();
+                    for w in chars.windows(LEAK_RUN) {
+                        let w: String = w.iter().collect();
+                        if w.chars().all(char::is_alphanumeric) {
+                            assert!(!shown.contains(&w), "{field} quoted in {shown}");
+                        }
+                    }
+                }
+            }
+        }
+        Ok(ring) => {
+            let names: Vec<&str> = ring.keys().iter().map(airsign_keys::Key::name).collect();
+            for (i, n) in names.iter().enumerate() {
+                assert!(!names[..i].contains(n), "duplicate name {n:?} accepted");
+            }
+            for k in ring.keys() {
+                for v in k.venues().unwrap_or_default() {
+                    assert!(venues.contains(&v.as_str()), "unknown venue {v:?} accepted");
+                }
+            }
+            let again = airsign_keys::Keyring::parse(text, dir, &venues, &opts)
+                .unwrap_or_else(|e| panic!("accepted once, refused again: {e}"));
+            let again: Vec<&str> = again.keys().iter().map(airsign_keys::Key::name).collect();
+            assert_eq!(names, again);
+        }
+    }
+}

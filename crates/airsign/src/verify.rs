@@ -16,7 +16,7 @@
 use airsign_core::verify::{CheckResult, Verdict, VerifyOptions, parse_envelope};
 use airsign_core::{Envelope, Error, ErrorCode, Result};
 use airsign_keys::Keyring;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::batch::{Answer, LineAnswerer};
 use crate::{venue, venue_names};
@@ -139,51 +139,58 @@ fn result_line(
     keys: &Keyring,
     opts: &VerifyOptions,
 ) -> (String, Outcome) {
-    let mut top = Map::new();
-    top.insert("airsign".into(), Value::from(airsign_core::FORMAT_VERSION));
-    top.insert("line".into(), Value::from(line_no));
+    // Written straight out, in a fixed key order; strings escaped by serde_json.
+    let mut out = Vec::with_capacity(256);
+    let str_ = |out: &mut Vec<u8>, s: &str| {
+        // Writing a string into a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut *out, s);
+    };
+    out.extend_from_slice(b"{\"airsign\":");
+    out.extend_from_slice(airsign_core::FORMAT_VERSION.to_string().as_bytes());
+    out.extend_from_slice(b",\"line\":");
+    out.extend_from_slice(line_no.to_string().as_bytes());
     if let Ok(env) = &result {
-        top.insert("venue".into(), Value::from(env.venue.as_str()));
-        top.insert("action".into(), Value::from(env.action.as_str()));
+        out.extend_from_slice(b",\"venue\":");
+        str_(&mut out, &env.venue);
+        out.extend_from_slice(b",\"action\":");
+        str_(&mut out, &env.action);
     }
     let outcome = match result.and_then(|env| verify_parsed(&env, keys, opts)) {
         Ok(verdict) => {
             let word = verdict.result();
-            top.insert("result".into(), Value::from(word));
-            let checks: Vec<Value> = verdict
-                .checks
-                .iter()
-                .map(|c| {
-                    let mut m = Map::new();
-                    m.insert("scheme".into(), Value::from(c.scheme.as_str()));
-                    if let Some(s) = &c.signer {
-                        m.insert("signer".into(), Value::from(s.as_str()));
+            out.extend_from_slice(b",\"result\":");
+            str_(&mut out, word);
+            out.extend_from_slice(b",\"checks\":[");
+            for (i, c) in verdict.checks.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                out.extend_from_slice(b"{\"scheme\":");
+                str_(&mut out, &c.scheme);
+                if let Some(s) = &c.signer {
+                    out.extend_from_slice(b",\"signer\":");
+                    str_(&mut out, s);
+                }
+                match &c.result {
+                    CheckResult::Verified => out.extend_from_slice(b",\"result\":\"ok\""),
+                    CheckResult::Unverifiable(why) => {
+                        out.extend_from_slice(b",\"result\":\"unverifiable\",\"reason\":");
+                        str_(&mut out, why);
                     }
-                    match &c.result {
-                        CheckResult::Verified => {
-                            m.insert("result".into(), Value::from("ok"));
-                        }
-                        CheckResult::Unverifiable(why) => {
-                            m.insert("result".into(), Value::from("unverifiable"));
-                            m.insert("reason".into(), Value::from(why.as_str()));
-                        }
-                    }
-                    Value::Object(m)
-                })
-                .collect();
-            top.insert("checks".into(), Value::Array(checks));
-            top.insert(
-                "unsigned".into(),
-                Value::Array(
-                    verdict
-                        .unsigned
-                        .iter()
-                        .map(|s| Value::from(s.as_str()))
-                        .collect(),
-                ),
-            );
+                }
+                out.push(b'}');
+            }
+            out.extend_from_slice(b"],\"unsigned\":[");
+            for (i, u) in verdict.unsigned.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                str_(&mut out, u);
+            }
+            out.push(b']');
             if let Some(why) = &verdict.unverifiable {
-                top.insert("reason".into(), Value::from(why.as_str()));
+                out.extend_from_slice(b",\"reason\":");
+                str_(&mut out, why);
             }
             if word == "ok" {
                 Outcome::Ok
@@ -192,16 +199,19 @@ fn result_line(
             }
         }
         Err(e) => {
-            top.insert("result".into(), Value::from("failed"));
-            let mut err = Map::new();
-            err.insert("code".into(), Value::from(e.code().as_str()));
+            out.extend_from_slice(b",\"result\":\"failed\",\"error\":{\"code\":");
+            str_(&mut out, e.code().as_str());
             if let Some(f) = e.field() {
-                err.insert("field".into(), Value::from(f));
+                out.extend_from_slice(b",\"field\":");
+                str_(&mut out, f);
             }
-            err.insert("message".into(), Value::from(e.message()));
-            top.insert("error".into(), Value::Object(err));
+            out.extend_from_slice(b",\"message\":");
+            str_(&mut out, e.message());
+            out.push(b'}');
             Outcome::Failed
         }
     };
-    (Value::Object(top).to_string(), outcome)
+    out.push(b'}');
+    // Only ASCII punctuation and serde_json's escaped strings went in: valid UTF-8.
+    (String::from_utf8(out).unwrap_or_default(), outcome)
 }

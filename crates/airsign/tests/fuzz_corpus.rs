@@ -28,6 +28,7 @@ const TARGETS: &[Target] = &[
     ("canonical_json", fuzzing::canonical_json, 40),
     ("verify_envelope", fuzzing::verify_envelope, 40),
     ("base_url", fuzzing::base_url, 30),
+    ("keyring", fuzzing::keyring, 8),
 ];
 
 fn fuzz_dir() -> PathBuf {
