@@ -17,7 +17,8 @@
 //! Real base URLs (a venue's host, a proxy with a path prefix and a port) fit easily; this
 //! is stricter than RFC 3986 on purpose.
 
-use std::net::{Ipv4Addr, Ipv6Addr};
+// Address parsing only: `core::net` has the address types and no sockets.
+use core::net::{Ipv4Addr, Ipv6Addr};
 
 use serde_json::Value;
 

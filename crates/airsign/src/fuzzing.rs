@@ -464,7 +464,7 @@ pub fn base_url(data: &[u8]) {
     let (host, port) = match authority.strip_prefix('[') {
         Some(v6) => {
             let (addr, after) = v6.split_once(']').unwrap_or_else(|| panic!("{u:?}"));
-            assert!(addr.parse::<std::net::Ipv6Addr>().is_ok(), "{u:?}");
+            assert!(addr.parse::<core::net::Ipv6Addr>().is_ok(), "{u:?}");
             (None, after.strip_prefix(':'))
         }
         None => match authority.split_once(':') {
@@ -474,7 +474,7 @@ pub fn base_url(data: &[u8]) {
     };
     if let Some(h) = host {
         assert!(!h.is_empty() && h.len() <= 253, "{u:?}");
-        let is_ip = h.parse::<std::net::Ipv4Addr>().is_ok();
+        let is_ip = h.parse::<core::net::Ipv4Addr>().is_ok();
         for label in h.split('.') {
             assert!(!label.is_empty() && label.len() <= 63, "{u:?}");
             assert!(!label.starts_with('-') && !label.ends_with('-'), "{u:?}");
