@@ -623,21 +623,7 @@ mod tests {
     }
 
     fn mixed_input(n: usize) -> Vec<u8> {
-        let mut v = Vec::new();
-        for i in 0..n {
-            if i % 7 == 3 {
-                v.extend_from_slice(b"{bad json\n");
-            } else {
-                v.extend_from_slice(
-                    format!(
-                        r#"{{"venue":"pacifica","action":"cancel_order","expiry_window":5000,"params":{{"symbol":"BTC","order_id":{i}}}}}"#
-                    )
-                    .as_bytes(),
-                );
-                v.push(b'\n');
-            }
-        }
-        v
+        crate::testing::pacifica_lines(n, 7, 3)
     }
 
     #[test]

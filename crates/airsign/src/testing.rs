@@ -36,3 +36,23 @@ pub fn keyring_signing_anything(text: &[u8]) -> Keyring {
     policy.allow_any_action();
     keyring_all_schemes(text, policy)
 }
+
+/// `n` batch lines: Pacifica cancels by order id `i`, except every `bad_every`-th line
+/// (counting from `bad_at`), which is malformed JSON.
+pub fn pacifica_lines(n: usize, bad_every: usize, bad_at: usize) -> Vec<u8> {
+    let mut v = Vec::new();
+    for i in 0..n {
+        if i % bad_every == bad_at {
+            v.extend_from_slice(b"{bad json\n");
+        } else {
+            v.extend_from_slice(
+                format!(
+                    r#"{{"venue":"pacifica","action":"cancel_order","expiry_window":5000,"params":{{"symbol":"BTC","order_id":{i}}}}}"#
+                )
+                .as_bytes(),
+            );
+            v.push(b'\n');
+        }
+    }
+    v
+}

@@ -11,19 +11,10 @@
 mod common;
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
-use common::{airsign, root, run_with_stdin, set_mode};
+use common::{airsign, private_key, root, run_with_stdin, set_mode};
 use serde_json::Value;
-
-/// A private (0600) copy of the README test key.
-fn private_key(dir: &Path) -> PathBuf {
-    let p = dir.join("key.json");
-    std::fs::copy(root().join("examples/TEST-KEY-readme.json"), &p).unwrap();
-    set_mode(&p, 0o600);
-    p
-}
 
 /// The fenced block after the "Quick start" heading, and the first ```json block after it.
 fn readme_quick_start() -> (Vec<String>, String) {

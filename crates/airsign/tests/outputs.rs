@@ -16,14 +16,7 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use common::{airsign, root, set_mode};
-
-fn private_key(dir: &Path) -> PathBuf {
-    let p = dir.join("key.json");
-    std::fs::copy(root().join("examples/TEST-KEY-readme.json"), &p).unwrap();
-    set_mode(&p, 0o600);
-    p
-}
+use common::{airsign, private_key, root, set_mode};
 
 fn request() -> PathBuf {
     root().join("examples/cancel-order.json")

@@ -12,36 +12,14 @@
 mod common;
 
 use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use common::{airsign, root, set_mode};
+use common::{airsign, private_key};
 use rustix::process::{Pid, Signal, kill_process};
 
-fn private_key(dir: &Path) -> PathBuf {
-    let p = dir.join("key.json");
-    std::fs::copy(root().join("examples/TEST-KEY-readme.json"), &p).unwrap();
-    set_mode(&p, 0o600);
-    p
-}
-
 fn requests(n: usize) -> Vec<u8> {
-    let mut v = Vec::new();
-    for i in 0..n {
-        if i % 5 == 2 {
-            v.extend_from_slice(b"{bad json\n");
-        } else {
-            v.extend_from_slice(
-                format!(
-                    r#"{{"venue":"pacifica","action":"cancel_order","expiry_window":5000,"params":{{"symbol":"BTC","order_id":{i}}}}}"#
-                )
-                .as_bytes(),
-            );
-            v.push(b'\n');
-        }
-    }
-    v
+    airsign::testing::pacifica_lines(n, 5, 2)
 }
 
 /// Every line is a whole JSON object, numbered in order where it is an error.

@@ -156,3 +156,11 @@ pub fn measured(
         .unwrap();
     Some((out, kib, took))
 }
+
+/// A private (0600) copy of the README test key in `dir`.
+pub fn private_key(dir: &Path) -> PathBuf {
+    let p = dir.join("key.json");
+    std::fs::copy(root().join("examples/TEST-KEY-readme.json"), &p).unwrap();
+    set_mode(&p, 0o600);
+    p
+}
