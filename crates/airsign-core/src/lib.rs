@@ -45,11 +45,16 @@ mod request;
 pub mod text;
 pub mod url;
 pub mod validate;
+pub mod venue;
 pub mod verify;
 
 pub use context::{Clock, Context, FixedClock, IdSource, RandomIds, SequenceIds, SystemClock};
 pub use envelope::{Envelope, Headers, Signed};
 pub use error::{Error, ErrorCode, Result, json_kind};
+pub use venue::{
+    ActionInfo, AnyVenue, Drawn, Payload, PayloadScheme, Prepared, Proof, ProofCheck, Prover,
+    ReadBack, Scheme, SignerId, Venue, VenueRules, every_action,
+};
 pub use request::{
     MAX_TIMESTAMP_MS, MIN_TIMESTAMP_MS, Request, Transport, check_base_url, timestamp_in_range,
 };

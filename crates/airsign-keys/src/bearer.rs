@@ -151,6 +151,12 @@ impl BearerToken {
         }
     }
 
+    /// The token as the proof a venue's assembly puts on the wire (the `Authorization`
+    /// header): a zeroizing copy.
+    pub fn to_proof(&self) -> airsign_core::Proof {
+        airsign_core::Proof::Bearer(Zeroizing::new(self.token.as_str().to_owned()))
+    }
+
     /// The `Authorization` header value: `Bearer <token>`. This is the one place the token
     /// leaves this type; it belongs in that header and nowhere else.
     pub fn authorization_value(&self) -> String {

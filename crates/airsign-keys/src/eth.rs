@@ -155,6 +155,20 @@ impl EthSignature {
         out
     }
 
+    /// From the 65 bytes `r || s || v`, `v` 27/28 (or 0/1, normalised to 27/28).
+    pub fn from_bytes(b: &[u8; 65]) -> Option<Self> {
+        let v = match b[64] {
+            0 | 27 => 27,
+            1 | 28 => 28,
+            _ => return None,
+        };
+        let mut r = [0u8; 32];
+        let mut s = [0u8; 32];
+        r.copy_from_slice(&b[..32]);
+        s.copy_from_slice(&b[32..64]);
+        Some(Self { r, s, v })
+    }
+
     /// Parses `0x` + 130 hex digits (either case) with `v` 27/28 (or 0/1).
     pub fn parse_hex(s: &str) -> Option<Self> {
         let digits = s.strip_prefix("0x").unwrap_or(s);

@@ -88,6 +88,11 @@ impl HmacSigner {
         self.mac(message).verify_slice(&tag).is_ok()
     }
 
+    /// True when `tag` is the tag of `message` (constant-time comparison).
+    pub fn verify(&self, message: &[u8], tag: &[u8; 32]) -> bool {
+        self.mac(message).verify_slice(tag).is_ok()
+    }
+
     fn mac(&self, message: &[u8]) -> HmacSha256 {
         let mut mac = self.keyed.clone();
         mac.update(message);

@@ -16,6 +16,7 @@ use std::sync::OnceLock;
 
 use airsign_core::{Error, ErrorCode, Result};
 
+use crate::scheme::SchemeOfKey;
 use crate::{
     BearerToken, Ed25519Signer, FilePolicy, HmacSigner, KeyFile, PasswordSource, Scheme,
     Secp256k1Signer, SecretBytes,
@@ -308,6 +309,7 @@ impl Key {
                     }
                 })?)
             }
+            other => return Err(self.mismatch(other)),
         })
     }
 }

@@ -33,6 +33,7 @@ use airsign_core::{Error, ErrorCode, Request, Result};
 use serde_json::{Map, Value};
 
 use crate::key::same_identity;
+use crate::scheme::SchemeOfKey;
 use crate::{
     FilePolicy, Key, KeyFile, Pins, Policy, Scheme, VenueRules, prompt_on_tty, read_password_file,
 };

@@ -27,7 +27,7 @@
 //!
 //! ```
 //! use airsign_core::Request;
-//! use airsign_keys::{Key, Keyring, Policy, Scheme, SecretBytes, VenueRules, every_action};
+//! use airsign_keys::{Key, Keyring, Policy, Scheme, SchemeOfKey, SecretBytes, VenueRules, every_action};
 //!
 //! let seed = "b46fe82232f5912acec09e955a0b21150fc2e3ccbaf0c1e97aea94c64a8ceac3\n";
 //! // 64 hex digits could be an ed25519 seed or a secp256k1 key: the operator says which.
@@ -65,6 +65,7 @@ mod keyring;
 pub mod keystore;
 mod password;
 mod policy;
+mod prover;
 mod replay;
 mod scheme;
 mod secp256k1;
@@ -77,7 +78,8 @@ pub use key::{Key, Pins, WarnFn, same_identity};
 pub use keyring::{Keyring, LoadOptions, MAX_KEYRING_BYTES, read_single_key};
 pub use password::{PasswordFile, PasswordSource, prompt_on_tty, read_password_file};
 pub use policy::{Policy, VenueRules, every_action};
+pub use prover::{Checker, check_signature, digest, ed25519_id, secp256k1_id};
 pub use replay::{Ed25519Replay, Ed25519Sign, Eip191Replay, Eip191Sign, HmacReplay, HmacSign};
-pub use scheme::Scheme;
+pub use scheme::{Scheme, SchemeOfKey};
 pub use secp256k1::{Secp256k1KeyKind, Secp256k1Signer};
 pub use secret::{FilePolicy, KeyFile, SecretBytes};

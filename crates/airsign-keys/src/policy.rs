@@ -12,27 +12,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use airsign_core::{Error, ErrorCode, Request, Result};
 use serde_json::Value;
 
-use crate::Scheme;
 
-/// What the keyring and the policy need to know of a venue; each venue crate exports its
-/// own, and the CLI's registry hands it over with the request.
-#[derive(Debug, Clone, Copy)]
-pub struct VenueRules {
-    /// The venue's name, as requests spell it.
-    pub venue: &'static str,
-    /// The scheme its keys must be.
-    pub scheme: Scheme,
-    /// The top-level request fields that name the identity a key signs for (Pacifica
-    /// `account`, Derive `wallet`, …), which a keyring key may pin.
-    pub identity: &'static [&'static str],
-    /// Whether a request is in the venue's cancel family (what the default policy signs).
-    pub cancel_family: fn(&Request) -> bool,
-}
-
-/// For venues whose every action is a cancel.
-pub fn every_action(_: &Request) -> bool {
-    true
-}
+pub use airsign_core::{VenueRules, every_action};
 
 /// The operator's signing policy.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -165,6 +146,7 @@ fn too_long(field: &str, window: u64, max: u64) -> Error {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+    use crate::Scheme;
 
     fn mobula_cancel(r: &Request) -> bool {
         r.action == "cancel-order"

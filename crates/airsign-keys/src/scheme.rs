@@ -7,45 +7,25 @@
 //! operator must say which with `--scheme`. A request never picks the scheme: that is how
 //! a Solana keypair once reached the wire as a "bearer token".
 
-use std::fmt;
-use std::str::FromStr;
-
 use airsign_core::{Error, ErrorCode, Result};
 use zeroize::Zeroizing;
 
-/// How a key signs (or, for a bearer token, authorizes).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum Scheme {
-    /// An ed25519 key (Solana-style; Pacifica).
-    Ed25519,
-    /// A secp256k1 key (Ethereum; Derive, Mobula, Hyperliquid).
-    Secp256k1,
-    /// An HMAC-SHA256 API secret (Ripio Trade).
-    Hmac,
-    /// A bearer token sent as is (Layer1).
-    Bearer,
+pub use airsign_core::Scheme;
+
+/// Reading a key file's scheme: what its content decides, and what the operator must say.
+pub trait SchemeOfKey: Sized {
+    /// The scheme a key file's content can only be, if its form leaves no doubt.
+    fn from_contents(contents: &[u8]) -> Option<Self>;
+    /// The scheme of a key file, or an error that names the flag to pass.
+    fn resolve(contents: &[u8], given: Option<Self>, what: &str, flag: &str) -> Result<Self>;
 }
 
-impl Scheme {
-    /// Every scheme, in the order help texts list them.
-    pub const ALL: [Self; 4] = [Self::Ed25519, Self::Secp256k1, Self::Hmac, Self::Bearer];
-
-    /// The name used by `--scheme` and the keyring's `scheme` field.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Ed25519 => "ed25519",
-            Self::Secp256k1 => "secp256k1",
-            Self::Hmac => "hmac",
-            Self::Bearer => "bearer",
-        }
-    }
-
+impl SchemeOfKey for Scheme {
     /// The scheme a key file's content can only be, if its form leaves no doubt: a JSON
     /// array (Solana keypair) or a base58 string that decodes to a 64-byte keypair whose
     /// public half matches its secret half → ed25519; a JSON object (Ethereum keystore V3)
     /// → secp256k1. Hex keys and text secrets give `None`: only the operator can say.
-    pub fn from_contents(contents: &[u8]) -> Option<Self> {
+    fn from_contents(contents: &[u8]) -> Option<Self> {
         let text = contents.trim_ascii();
         match text.first() {
             Some(b'[') => return Some(Self::Ed25519),
@@ -66,7 +46,7 @@ impl Scheme {
     /// agree), else `given`; neither → an error that names the flag to pass. `what` names
     /// the file in messages; `flag` is how the operator gives a scheme (`--scheme`, or a
     /// keyring's `scheme` field).
-    pub fn resolve(contents: &[u8], given: Option<Self>, what: &str, flag: &str) -> Result<Self> {
+    fn resolve(contents: &[u8], given: Option<Self>, what: &str, flag: &str) -> Result<Self> {
         match (Self::from_contents(contents), given) {
             (Some(found), Some(given)) if found != given => Err(Error::new(
                 ErrorCode::KeySchemeMismatch,
@@ -116,29 +96,6 @@ fn looks_hex(contents: &[u8]) -> bool {
         .or_else(|| t.strip_prefix(b"0X"))
         .unwrap_or(t);
     t.len() == 64 && t.iter().all(u8::is_ascii_hexdigit)
-}
-
-impl fmt::Display for Scheme {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Scheme {
-    type Err = Error;
-
-    fn from_str(s: &str) -> Result<Self> {
-        Self::ALL
-            .into_iter()
-            .find(|k| k.as_str() == s)
-            .ok_or_else(|| {
-                Error::invalid(
-                    "scheme",
-                    "one of ed25519, secp256k1, hmac, bearer",
-                    &serde_json::Value::from(s),
-                )
-            })
-    }
 }
 
 #[cfg(test)]
