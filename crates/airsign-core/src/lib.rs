@@ -51,12 +51,12 @@ pub mod verify;
 pub use context::{Clock, Context, FixedClock, IdSource, RandomIds, SequenceIds, SystemClock};
 pub use envelope::{Envelope, Headers, Signed};
 pub use error::{Error, ErrorCode, Result, json_kind};
+pub use request::{
+    MAX_TIMESTAMP_MS, MIN_TIMESTAMP_MS, Request, Transport, check_base_url, timestamp_in_range,
+};
 pub use venue::{
     ActionInfo, AnyVenue, Drawn, Payload, PayloadScheme, Prepared, Proof, ProofCheck, Prover,
     ReadBack, Scheme, SignerId, Venue, VenueRules, every_action,
-};
-pub use request::{
-    MAX_TIMESTAMP_MS, MIN_TIMESTAMP_MS, Request, Transport, check_base_url, timestamp_in_range,
 };
 
 /// The envelope format version printed as `"airsign":1`.

@@ -271,10 +271,11 @@ impl fmt::Debug for Proof {
 
 fn hex_of(b: &[u8]) -> String {
     use std::fmt::Write;
-    b.iter().fold(String::with_capacity(2 * b.len()), |mut s, x| {
-        let _ = write!(s, "{x:02x}");
-        s
-    })
+    b.iter()
+        .fold(String::with_capacity(2 * b.len()), |mut s, x| {
+            let _ = write!(s, "{x:02x}");
+            s
+        })
 }
 
 /// The request fields a venue drew while parsing (the timestamp from the clock, an id
@@ -339,9 +340,16 @@ pub trait Venue: Send + Sync + 'static {
     /// Exactly the bytes to sign, in the order the envelope carries their proofs.
     fn payloads(&self, p: &Self::Parsed, signer: &SignerId) -> Result<Vec<Payload>>;
 
-    /// The envelope: the request, the signer's public identity and one proof per payload.
+    /// The envelope: the request, the signer's public identity, the payloads
+    /// ([`Venue::payloads`] of the same request and signer) and one proof per payload.
     /// No signing happens here.
-    fn assemble(&self, p: &Self::Parsed, signer: &SignerId, proofs: &[Proof]) -> Result<Envelope>;
+    fn assemble(
+        &self,
+        p: &Self::Parsed,
+        signer: &SignerId,
+        payloads: &[Payload],
+        proofs: &[Proof],
+    ) -> Result<Envelope>;
 
     /// An envelope's request fields, signer and proofs (for verify). Its url must be one
     /// of the venue's own or one `opts` allows.
@@ -415,7 +423,6 @@ pub fn request_map(req: &Request) -> Map<String, Value> {
     m
 }
 
-
 /// Signs a parsed request: the prover's identity, the payloads, their proofs, the envelope.
 pub fn sign_parsed<V: Venue + ?Sized>(
     v: &V,
@@ -428,7 +435,7 @@ pub fn sign_parsed<V: Venue + ?Sized>(
         .iter()
         .map(|x| prover.prove(x))
         .collect::<Result<Vec<_>>>()?;
-    v.assemble(p, &signer, &proofs)
+    v.assemble(p, &signer, &payloads, &proofs)
 }
 
 /// The one build path: parse, payloads, proofs, assemble.
@@ -499,7 +506,7 @@ pub fn assemble<V: Venue + ?Sized>(
             ),
         ));
     }
-    Ok((v.assemble(&p, signer, proofs)?, payloads))
+    Ok((v.assemble(&p, signer, &payloads, proofs)?, payloads))
 }
 
 /// Parses a request whose timestamp and id are fixed, with a clock at its timestamp.
@@ -541,7 +548,9 @@ pub fn verify<V: Venue + ?Sized>(
             ),
         ));
     }
-    let rebuilt = v.assemble(&p, &rb.signer, &rb.proofs).map_err(as_mismatch)?;
+    let rebuilt = v
+        .assemble(&p, &rb.signer, &payloads, &rb.proofs)
+        .map_err(as_mismatch)?;
     compare(env, &rebuilt)?;
     let mut checks = Vec::with_capacity(payloads.len());
     for (payload, proof) in payloads.iter().zip(&rb.proofs) {

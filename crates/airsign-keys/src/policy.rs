@@ -12,7 +12,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use airsign_core::{Error, ErrorCode, Request, Result};
 use serde_json::Value;
 
-
 pub use airsign_core::{VenueRules, every_action};
 
 /// The operator's signing policy.

@@ -201,9 +201,8 @@ pub fn check_signature(
                 )),
             }
         }
-        (PayloadScheme::Hmac, Proof::Hmac(_), _) | (PayloadScheme::Bearer { .. }, Proof::Bearer(_), _) => {
-            Ok(None)
-        }
+        (PayloadScheme::Hmac, Proof::Hmac(_), _)
+        | (PayloadScheme::Bearer { .. }, Proof::Bearer(_), _) => Ok(None),
         _ => Err(bad_signature(
             &payload.field,
             format!("expected a {scheme} proof by the envelope's signer"),
@@ -238,11 +237,14 @@ impl ProofCheck for Checker<'_> {
     ) -> Result<Option<Check>> {
         match (&payload.scheme, proof) {
             (PayloadScheme::Hmac, Proof::Hmac(tag)) => {
-                let secret = self.keys.select(req, rules).ok().and_then(|k| k.hmac_secret().ok());
+                let secret = self
+                    .keys
+                    .select(req, rules)
+                    .ok()
+                    .and_then(|k| k.hmac_secret().ok());
                 let result = match secret {
                     None => CheckResult::Unverifiable(
-                        "an HMAC can only be checked with the API secret: pass --key-file"
-                            .into(),
+                        "an HMAC can only be checked with the API secret: pass --key-file".into(),
                     ),
                     Some(s) if s.verify(&payload.bytes, tag) => CheckResult::Verified,
                     Some(_) => {

@@ -29,11 +29,7 @@ use crate::{
 /// `None` means: use the general path.
 pub fn build_fast(text: &str, keys: &Key, ctx: &Context<'_>) -> Option<Result<Envelope>> {
     let p = parse_fast(text, ctx)?;
-    let action = p.operations.first()?.op.type_name();
-    Some(
-        keys.ed25519()
-            .and_then(|signer| crate::sign(&p, signer, action, ctx)),
-    )
+    Some(airsign_core::venue::sign_parsed(&crate::VENUE, &p, keys))
 }
 
 /// The validated request, when `text` is the plain form the fast path takes; else `None`
@@ -99,7 +95,10 @@ pub fn parse_fast(text: &str, ctx: &Context<'_>) -> Option<PacificaRequest> {
         expiry_window,
         account,
         signature_type: SignatureType::Software,
-        ws_id: None,
+        ws_id: match transport {
+            Transport::Rest => None,
+            Transport::Ws => Some(ctx.ids.uuid_v4()),
+        },
     })
 }
 
