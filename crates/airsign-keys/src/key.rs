@@ -76,6 +76,9 @@ enum Source {
     Bytes(SecretBytes),
     /// Read on first use (a keyring entry).
     File { path: PathBuf, policy: FilePolicy },
+    /// No key material here: the key is on a device or in an HSM, known by its public
+    /// identity (a keyring key of scheme `external`).
+    External(airsign_core::SignerId),
 }
 
 enum Signer {
@@ -117,6 +120,21 @@ impl Key {
     /// venue of that scheme and pins no identity.
     pub fn from_bytes(name: &str, scheme: Scheme, bytes: SecretBytes) -> Self {
         Self::new(name, scheme, Source::Bytes(bytes))
+    }
+
+    /// A key held outside airsign (a Ledger, an HSM, a KMS), known by its public identity:
+    /// it serves `prepare`, `assemble` and `explain`; `sign` refuses it.
+    pub fn external(name: &str, signer: airsign_core::SignerId) -> Self {
+        let scheme = signer.scheme().unwrap_or(Scheme::Ed25519);
+        Self::new(name, scheme, Source::External(signer))
+    }
+
+    /// The public identity of an external key (`None` for a key airsign holds).
+    pub fn external_signer(&self) -> Option<&airsign_core::SignerId> {
+        match &self.source {
+            Source::External(id) => Some(id),
+            _ => None,
+        }
     }
 
     /// A key read from `path` when first needed (permissions checked under `policy`).
@@ -271,6 +289,16 @@ impl Key {
         let read;
         let bytes = match &self.source {
             Source::Bytes(b) => b,
+            Source::External(_) => {
+                return Err(Error::new(
+                    ErrorCode::KeySchemeMismatch,
+                    Some("key"),
+                    format!(
+                        "{} is external: its key is on a device or in an HSM, not here;                          use airsign prepare, sign the payloads there, then airsign assemble",
+                        self.describe()
+                    ),
+                ));
+            }
             Source::File { path, policy } => {
                 let file = KeyFile::read(path, *policy)?;
                 if let (Some(w), Some(warn)) = (&file.warning, &self.warn) {

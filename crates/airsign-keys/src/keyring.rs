@@ -402,6 +402,7 @@ fn parse_key(v: Value, at: &str, dir: &Path, venues: &[&str], opts: &LoadOptions
             "wallet",
             "api_token",
             "vault_address",
+            "signer",
         ],
     )?;
     let name = f
@@ -410,14 +411,48 @@ fn parse_key(v: Value, at: &str, dir: &Path, venues: &[&str], opts: &LoadOptions
     if name.is_empty() {
         return Err(bad(&f.path("name"), "a non-empty name".to_owned()));
     }
-    let scheme: Scheme = f
+    let scheme_name = f
         .string("scheme")?
-        .ok_or_else(|| f.missing("scheme", "ed25519, secp256k1, hmac or bearer"))?
-        .parse()
-        .map_err(|e: Error| bad(&f.path("scheme"), e.message().to_owned()))?;
-    let file = f
-        .string("file")?
-        .ok_or_else(|| f.missing("file", "the key file's path"))?;
+        .ok_or_else(|| f.missing("scheme", "ed25519, secp256k1, hmac, bearer or external"))?;
+    // An external key (a Ledger, an HSM): no file, only the public identity it signs as.
+    let external = if scheme_name == "external" {
+        let signer = f.string("signer")?.ok_or_else(|| {
+            f.missing(
+                "signer",
+                "the external key's public identity: an Ethereum address or a base58 \
+                 ed25519 public key",
+            )
+        })?;
+        let id = crate::parse_signer(&f.path("signer"), &signer)?;
+        if f.string("file")?.is_some() || f.string("password_file")?.is_some() {
+            return Err(bad(
+                &f.path("file"),
+                "no file for an external key (its key never reaches this host)".to_owned(),
+            ));
+        }
+        Some(id)
+    } else {
+        if f.string("signer")?.is_some() {
+            return Err(bad(
+                &f.path("signer"),
+                "a signer only on a key of scheme \"external\" (a key file says its own)"
+                    .to_owned(),
+            ));
+        }
+        None
+    };
+    let scheme: Scheme = match &external {
+        Some(id) => id.scheme().unwrap_or(Scheme::Ed25519),
+        None => scheme_name
+            .parse()
+            .map_err(|e: Error| bad(&f.path("scheme"), format!("{}, or external", e.message())))?,
+    };
+    let file = match &external {
+        Some(_) => String::new(),
+        None => f
+            .string("file")?
+            .ok_or_else(|| f.missing("file", "the key file's path"))?,
+    };
     let password_file = f.string("password_file")?;
     let Some(Value::Array(list)) = f.take("venues") else {
         return Err(f.missing(
@@ -452,6 +487,9 @@ fn parse_key(v: Value, at: &str, dir: &Path, venues: &[&str], opts: &LoadOptions
         api_token: f.string("api_token")?,
         vault_address: f.string("vault_address")?,
     };
+    if let Some(id) = external {
+        return Ok(Key::external(&name, id).with_venues(bound).with_pins(pins));
+    }
     let path = dir.join(&file);
     let warn = Arc::clone(&opts.warn);
     let mut key = Key::from_path(&name, scheme, path.clone(), opts.file_policy)

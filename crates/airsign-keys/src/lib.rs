@@ -59,6 +59,7 @@
 mod bearer;
 mod ed25519;
 pub mod eth;
+mod external;
 mod hmac_secret;
 mod key;
 mod keyring;
@@ -73,6 +74,7 @@ mod secret;
 
 pub use bearer::{BearerToken, TokenShape};
 pub use ed25519::{Ed25519Signer, base58_32, base58_64, decode_base58_32, decode_base58_64};
+pub use external::{parse_external_signature, parse_signer};
 pub use hmac_secret::HmacSigner;
 pub use key::{Key, Pins, WarnFn, same_identity};
 pub use keyring::{Keyring, LoadOptions, MAX_KEYRING_BYTES, read_single_key};

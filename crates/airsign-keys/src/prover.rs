@@ -49,6 +49,9 @@ impl Prover for Key {
         if scheme != self.scheme() {
             return Err(self.mismatch(scheme));
         }
+        if let Some(id) = self.external_signer() {
+            return Ok(id.clone());
+        }
         Ok(match scheme {
             Scheme::Ed25519 => {
                 let s = self.ed25519()?;
