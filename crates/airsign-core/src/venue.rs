@@ -351,6 +351,12 @@ pub trait Venue: Send + Sync + 'static {
         proofs: &[Proof],
     ) -> Result<Envelope>;
 
+    /// What a signature of this venue does and does not authorize, in a sentence or two
+    /// for the operator approving it (`airsign explain`).
+    fn meaning(&self) -> &'static str {
+        ""
+    }
+
     /// An envelope's request fields, signer and proofs (for verify). Its url must be one
     /// of the venue's own or one `opts` allows.
     fn read_back(&self, env: &Envelope, opts: &VerifyOptions) -> Result<ReadBack>;
@@ -575,6 +581,10 @@ pub trait AnyVenue: Send + Sync {
     fn actions(&self) -> &'static [ActionInfo];
     /// Whether the venue reads some requests straight from their text.
     fn has_fast_path(&self) -> bool;
+    /// [`Venue::meaning`].
+    fn meaning(&self) -> &'static str;
+    /// The envelope's request fields, signer and proofs ([`Venue::read_back`]).
+    fn read_back(&self, env: &Envelope, opts: &VerifyOptions) -> Result<ReadBack>;
     /// [`build`].
     fn build(&self, req: &Request, prover: &dyn Prover, ctx: &Context<'_>) -> Result<Envelope>;
     /// The fast path: `None` when the text is not one of the plainest requests.
@@ -613,6 +623,12 @@ impl<V: Venue> AnyVenue for V {
     }
     fn has_fast_path(&self) -> bool {
         V::FAST_PATH
+    }
+    fn meaning(&self) -> &'static str {
+        Venue::meaning(self)
+    }
+    fn read_back(&self, env: &Envelope, opts: &VerifyOptions) -> Result<ReadBack> {
+        Venue::read_back(self, env, opts)
     }
     fn build(&self, req: &Request, prover: &dyn Prover, ctx: &Context<'_>) -> Result<Envelope> {
         build(self, req, prover, ctx)

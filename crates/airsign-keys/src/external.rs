@@ -146,7 +146,7 @@ fn secp256k1_form(
         .strip_prefix("0x")
         .or_else(|| text.strip_prefix("0X"))
         .unwrap_or(text);
-    let bytes = if digits.bytes().all(|c| c.is_ascii_hexdigit()) && digits.len() % 2 == 0 {
+    let bytes = if digits.bytes().all(|c| c.is_ascii_hexdigit()) && digits.len().is_multiple_of(2) {
         hex::decode(digits).ok()
     } else {
         base64::engine::general_purpose::STANDARD

@@ -14,6 +14,7 @@ pub mod output;
 pub mod render;
 #[cfg(unix)]
 pub mod signals;
+pub mod twophase;
 pub mod verify;
 
 pub use batch::{

@@ -117,6 +117,70 @@ enum Command {
         #[command(flatten)]
         keys: KeyArgs,
     },
+    /// Stop a request after its payloads, for a key on a device or in an HSM: print the
+    /// request exactly as it will be signed (timestamp and id fixed) and what to sign.
+    ///
+    /// The signer is named by its public identity (`--signer` with `--scheme`), or is a
+    /// keyring key of scheme "external"; the policy is checked as for `sign`. Each payload
+    /// carries its message (text and hex) and, for secp256k1, the 32-byte digest an HSM
+    /// signs (EIP-712: also the domain and struct hashes a Ledger shows).
+    #[command(after_help = "Example:\n  airsign prepare --signer 0x52908400098527886E0F7030069857D2E4169EE7 --scheme secp256k1 request.json > prepared.json\n\n".to_owned() + EXIT_CODES)]
+    Prepare {
+        #[command(flatten)]
+        signer: SignerArgs,
+        #[command(flatten)]
+        now: NowArg,
+        /// The request file; `-` or nothing reads stdin.
+        request: Option<PathBuf>,
+    },
+    /// Resume a prepared request with signatures made outside airsign and print the
+    /// envelope, byte-identical to what `sign` prints with the same key.
+    ///
+    /// Every signature is checked against its payload's signer before anything is printed.
+    /// ed25519: base58, hex or base64; secp256k1: 65-byte r||s||v hex (v 27/28 or 0/1), or
+    /// DER as hex or base64 (low-s normalised, recovery id found by recovery).
+    #[command(after_help = "Example:\n  airsign assemble --signature 0x… prepared.json\n\n".to_owned() + EXIT_CODES)]
+    Assemble {
+        /// A signature, one per payload, in payload order (repeat the flag).
+        #[arg(long = "signature", value_name = "SIG")]
+        signatures: Vec<String>,
+        /// A keyring whose policy the prepared request must pass again (else the default
+        /// policy: cancels only, no foreign hosts).
+        #[arg(long, value_name = "PATH", env = "AIRSIGN_KEYRING")]
+        keyring: Option<PathBuf>,
+        /// Allow a prepared request's base_url (repeatable).
+        #[arg(long, value_name = "URL")]
+        base_url: Vec<String>,
+        /// The prepared file; `-` or nothing reads stdin.
+        prepared: Option<PathBuf>,
+    },
+    /// Show what a request will sign before approving it: venue, action, endpoint, the
+    /// exact bytes each signature covers, what no signature covers and what that means,
+    /// the validity window, the signer and the policy decision.
+    ///
+    /// A key is optional (a key file, a keyring, or `--signer`): without one, the bytes
+    /// are shown where they do not depend on the signer. Prints one JSON object, or text
+    /// with --text.
+    #[command(after_help = "Example:\n  airsign explain --text examples/cancel-order.json\n\n".to_owned() + EXIT_CODES)]
+    Explain {
+        #[command(flatten)]
+        keys: KeyArgs,
+        /// The signer's public identity instead of a key: an Ethereum address or a base58
+        /// ed25519 public key.
+        #[arg(long, value_name = "ID", conflicts_with_all = ["key_file", "keyring"])]
+        signer: Option<String>,
+        /// Print text for a person instead of JSON.
+        #[arg(long)]
+        text: bool,
+        #[command(flatten)]
+        now: NowArg,
+        /// The request file; `-` or nothing reads stdin.
+        request: Option<PathBuf>,
+    },
+    /// Print the venues airsign knows, with their actions, transports and key schemes, as
+    /// one JSON object.
+    #[command(after_help = "Example:\n  airsign venues | jq '.venues[].name'")]
+    Venues,
     /// Print the manual page (roff) on stdout, generated from the same definitions as --help.
     #[command(after_help = "Example:\n  airsign man > airsign.1 && man ./airsign.1")]
     Man,
@@ -243,6 +307,36 @@ struct KeyArgs {
     strict_permissions: bool,
 }
 
+#[derive(Args, Debug)]
+struct SignerArgs {
+    /// The external signer's public identity: an Ethereum address (secp256k1) or a base58
+    /// ed25519 public key.
+    #[arg(
+        long,
+        value_name = "ID",
+        requires = "signer_scheme",
+        conflicts_with = "keyring"
+    )]
+    signer: Option<String>,
+    /// The signer's scheme.
+    #[arg(long = "scheme", id = "signer_scheme", value_enum, requires = "signer")]
+    scheme: Option<ExternalScheme>,
+    /// A keyring: its key of scheme "external" for the request's venue, and its policy.
+    #[arg(long, value_name = "PATH", env = "AIRSIGN_KEYRING")]
+    keyring: Option<PathBuf>,
+    /// Allow requests to send to this base URL (repeatable).
+    #[arg(long, value_name = "URL")]
+    base_url: Vec<String>,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum ExternalScheme {
+    /// ed25519 (Pacifica): a Ledger's Solana app, an HSM.
+    Ed25519,
+    /// secp256k1 (Derive, Mobula, Hyperliquid): a Ledger's Ethereum app, an HSM, a KMS.
+    Secp256k1,
+}
+
 #[derive(ValueEnum, Clone, Copy, Debug)]
 enum SchemeArg {
     /// ed25519 (Pacifica): a 32-byte hex seed.
@@ -363,6 +457,64 @@ fn load_keys(args: &KeyArgs) -> Result<Keyring, Error> {
         })?;
     }
     Ok(keyring)
+}
+
+/// The keys of `prepare` (and `explain --signer`): the one external signer named on the
+/// command line, or a keyring (its external keys serve; its policy applies).
+fn external_keys(args: &SignerArgs) -> Result<Keyring, Error> {
+    let Some(id) = &args.signer else {
+        return policy_keys(args);
+    };
+    let signer = airsign_keys::parse_signer("--signer", id)?;
+    if let Some(s) = args.scheme {
+        let want = match s {
+            ExternalScheme::Ed25519 => Scheme::Ed25519,
+            ExternalScheme::Secp256k1 => Scheme::Secp256k1,
+        };
+        if signer.scheme() != Some(want) {
+            return Err(Error::new(
+                ErrorCode::KeySchemeMismatch,
+                Some("--signer"),
+                format!("--scheme says {want}, but --signer names a key of another scheme"),
+            ));
+        }
+    }
+    let mut keyring = Keyring::single(
+        airsign_keys::Key::external("--signer", signer),
+        Policy::new(),
+    );
+    allow_base_urls(&mut keyring, &args.base_url)?;
+    Ok(keyring)
+}
+
+/// A keyring for its keys and policy (`--keyring`), else no keys and the default policy;
+/// `--base-url` widens the hosts either way.
+fn policy_keys(args: &SignerArgs) -> Result<Keyring, Error> {
+    let mut keyring = match &args.keyring {
+        Some(path) => {
+            let opts = LoadOptions {
+                file_policy: FilePolicy::Warn,
+                warn: std::sync::Arc::new(warn),
+            };
+            Keyring::load(path, &airsign::venue_names(), &opts)?
+        }
+        None => Keyring::empty(),
+    };
+    allow_base_urls(&mut keyring, &args.base_url)?;
+    Ok(keyring)
+}
+
+fn allow_base_urls(keyring: &mut Keyring, urls: &[String]) -> Result<(), Error> {
+    for url in urls {
+        keyring.policy_mut().allow_base_url(url).map_err(|e| {
+            Error::new(
+                e.code(),
+                Some("--base-url"),
+                e.message().replacen("an allowed base URL", "--base-url", 1),
+            )
+        })?;
+    }
+    Ok(())
 }
 
 /// Envelopes with a short window that `batch` names one by one on stderr; the rest are
@@ -591,6 +743,91 @@ fn run(cli: Cli) -> u8 {
                 Err(e) => report(&e, None),
             }
         }
+        Command::Prepare {
+            signer,
+            now,
+            request,
+        } => {
+            let clock = signing_clock(&now);
+            let ctx = Context {
+                clock: &*clock,
+                ids: &ids,
+            };
+            let keyring = match external_keys(&signer) {
+                Ok(k) => k,
+                Err(e) => return report(&e, None),
+            };
+            let text = match read_request(request.as_deref()) {
+                Ok(t) => t,
+                Err(e) => return report(&e, None),
+            };
+            match airsign::twophase::prepare(&text, &keyring, &ctx) {
+                Ok(line) => print_line(&line),
+                Err(e) => report(&e, None),
+            }
+        }
+        Command::Assemble {
+            signatures,
+            keyring,
+            base_url,
+            prepared,
+        } => {
+            let args = SignerArgs {
+                signer: None,
+                scheme: None,
+                keyring,
+                base_url,
+            };
+            let keys = match policy_keys(&args) {
+                Ok(k) => k,
+                Err(e) => return report(&e, None),
+            };
+            let text = match read_request(prepared.as_deref()) {
+                Ok(t) => t,
+                Err(e) => return report(&e, None),
+            };
+            let now = HostClock::new().now_ms();
+            match airsign::twophase::assemble(&text, &signatures, &keys, now) {
+                Ok(env) => print_line(&env.to_json_line()),
+                Err(e) => report(&e, None),
+            }
+        }
+        Command::Explain {
+            keys,
+            signer,
+            text,
+            now,
+            request,
+        } => {
+            let clock = signing_clock(&now);
+            let ctx = Context {
+                clock: &*clock,
+                ids: &ids,
+            };
+            let keyring = match signer {
+                Some(id) => external_keys(&SignerArgs {
+                    scheme: None,
+                    signer: Some(id),
+                    keyring: None,
+                    base_url: keys.base_url.clone(),
+                }),
+                None => load_keys(&keys),
+            };
+            let keyring = match keyring {
+                Ok(k) => k,
+                Err(e) => return report(&e, None),
+            };
+            let body = match read_request(request.as_deref()) {
+                Ok(t) => t,
+                Err(e) => return report(&e, None),
+            };
+            match airsign::twophase::explain(&body, &keyring, &ctx) {
+                Ok(x) if text => print_line(x.to_text().trim_end()),
+                Ok(x) => print_line(&x.to_json_line()),
+                Err(e) => report(&e, None),
+            }
+        }
+        Command::Venues => print_line(&airsign::registry::venues_json()),
         Command::Man => cli_docs::print_man(Cli::command()),
         Command::Completions { shell } => cli_docs::print_completions(shell, Cli::command()),
         Command::Render(args) => run_render(args),

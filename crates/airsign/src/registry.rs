@@ -74,3 +74,59 @@ pub fn venue(name: &str) -> Option<&'static Venue> {
 pub fn venue_names() -> Vec<&'static str> {
     REGISTRY.iter().map(|v| v.rules.venue).collect()
 }
+
+/// Every venue on the one pipeline, as trait objects.
+pub static PIPELINES: &[&dyn airsign_core::AnyVenue] = &[&airsign_pacifica::VENUE];
+
+/// The venue named `name` on the pipeline, if airsign knows it.
+pub fn pipeline(name: &str) -> Option<&'static dyn airsign_core::AnyVenue> {
+    PIPELINES.iter().copied().find(|v| v.rules().venue == name)
+}
+
+/// The registry as one JSON object (`airsign venues`): each venue's name, key scheme,
+/// pinnable identity fields, whether it has a fast path, and its actions with their
+/// transports.
+pub fn venues_json() -> String {
+    use serde_json::{Map, Value};
+    let venues: Vec<Value> = PIPELINES
+        .iter()
+        .map(|v| {
+            let r = v.rules();
+            let mut m = Map::new();
+            m.insert("name".into(), Value::from(r.venue));
+            m.insert("scheme".into(), Value::from(r.scheme.as_str()));
+            m.insert(
+                "identity".into(),
+                Value::Array(r.identity.iter().map(|f| Value::from(*f)).collect()),
+            );
+            m.insert("fast_path".into(), Value::from(v.has_fast_path()));
+            m.insert(
+                "actions".into(),
+                Value::Array(
+                    v.actions()
+                        .iter()
+                        .map(|a| {
+                            let mut am = Map::new();
+                            am.insert("name".into(), Value::from(a.name));
+                            am.insert(
+                                "transports".into(),
+                                Value::Array(
+                                    a.transports
+                                        .iter()
+                                        .map(|t| Value::from(t.as_str()))
+                                        .collect(),
+                                ),
+                            );
+                            Value::Object(am)
+                        })
+                        .collect(),
+                ),
+            );
+            Value::Object(m)
+        })
+        .collect();
+    let mut top = Map::new();
+    top.insert("airsign".into(), Value::from(1));
+    top.insert("venues".into(), Value::Array(venues));
+    Value::Object(top).to_string()
+}
