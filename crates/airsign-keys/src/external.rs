@@ -6,8 +6,8 @@
 //! - ed25519: base58 (Solana's form, what `solana sign-offchain-message` prints), hex (128
 //!   digits, optional `0x`) or base64 (standard or URL-safe, padded or not) of 64 bytes;
 //! - secp256k1: 65 bytes `r ‖ s ‖ v` as hex (`v` 27/28 or 0/1, what `personal_sign` and
-//!   Ledger return), or a DER `ECDSA-Sig-Value` as hex or base64 (what PKCS#11 HSMs, AWS
-//!   KMS and GCP KMS return over a digest). A DER signature has no recovery id: `s` is
+//!   Ledger return), 64 bytes `r ‖ s` (what PKCS#11's `CKM_ECDSA` returns), or a DER
+//!   `ECDSA-Sig-Value` as hex or base64 (what AWS KMS and GCP KMS return over a digest). A DER signature has no recovery id: `s` is
 //!   normalised to the low half (Ethereum refuses high `s`) and the recovery id is the
 //!   one that recovers the signer's address, as alloy's AWS signer does.
 
@@ -190,12 +190,19 @@ fn secp256k1_form(
             }
         });
     }
-    let (r, s) = der_rs(&bytes).ok_or_else(|| {
+    // 64 bytes: r ‖ s with no recovery id, as PKCS#11's CKM_ECDSA returns it.
+    let raw = <[u8; 64]>::try_from(bytes.as_slice()).ok().map(|b| {
+        let (mut r, mut s) = ([0u8; 32], [0u8; 32]);
+        r.copy_from_slice(&b[..32]);
+        s.copy_from_slice(&b[32..]);
+        (r, s)
+    });
+    let (r, s) = raw.or_else(|| der_rs(&bytes)).ok_or_else(|| {
         refused(
             field,
             format!(
-                "expected 65 bytes r‖s‖v or a DER ECDSA-Sig-Value (SEQUENCE of two INTEGERs), \
-                 saw {} bytes that are neither",
+                "expected 65 bytes r‖s‖v, 64 bytes r‖s, or a DER ECDSA-Sig-Value (SEQUENCE \
+                 of two INTEGERs), saw {} bytes that are none of these",
                 bytes.len()
             ),
         )
@@ -381,6 +388,7 @@ mod tests {
             "the test needs a high s"
         );
         ok(&hex::encode(der(&n_minus_s)));
+        ok(&hex::encode(&sig.to_bytes()[..64]));
         let other = Secp256k1Signer::from_bytes(&[8; 32]).unwrap();
         let bad = other.sign_eip191(b"1700000000000").unwrap();
         let e = parse_external_signature("s", &p, &id, &bad.to_hex()).unwrap_err();

@@ -112,6 +112,12 @@ impl Venue for Pacifica {
     fn read_back(&self, env: &Envelope, opts: &VerifyOptions) -> Result<ReadBack> {
         read_back(env, opts)
     }
+    fn meaning(&self) -> &'static str {
+        "each signature authorizes exactly one operation (its type and fields) until \
+         timestamp + expiry_window, for the signing key's account or, for an agent key, the \
+         account named in the body (not signed); it names no network, so a mainnet request \
+         also verifies on the testnet host, and a batch's actions are signed one by one"
+    }
 }
 
 /// Builds the signed envelope for a Pacifica request (the pipeline with `key` as prover).
