@@ -139,7 +139,7 @@ enum Command {
     /// Every signature is checked against its payload's signer before anything is printed.
     /// ed25519: base58, hex or base64; secp256k1: 65-byte r||s||v hex (v 27/28 or 0/1), or
     /// DER as hex or base64 (low-s normalised, recovery id found by recovery).
-    #[command(after_help = "Example:\n  airsign assemble --signature 0x… prepared.json\n\n".to_owned() + EXIT_CODES)]
+    #[command(after_help = "Example:\n  airsign assemble --signature \"$(cat signature.txt)\" prepared.json\n\n".to_owned() + EXIT_CODES)]
     Assemble {
         /// A signature, one per payload, in payload order (repeat the flag).
         #[arg(long = "signature", value_name = "SIG")]

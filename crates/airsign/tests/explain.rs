@@ -86,9 +86,18 @@ fn check_snapshot(name: &str, got: &str) {
         std::fs::write(&path, got).unwrap();
         return;
     }
-    let want = std::fs::read_to_string(&path)
-        .unwrap_or_else(|_| panic!("no snapshot {}: run with UPDATE_SNAPSHOTS=1", path.display()));
-    assert_eq!(got, want, "explain output changed for {name} (snapshot {})", path.display());
+    let want = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+        panic!(
+            "no snapshot {}: run with UPDATE_SNAPSHOTS=1",
+            path.display()
+        )
+    });
+    assert_eq!(
+        got,
+        want,
+        "explain output changed for {name} (snapshot {})",
+        path.display()
+    );
 }
 
 #[test]
@@ -114,7 +123,10 @@ fn explain_every_venue_matches_its_snapshot_and_never_shows_a_secret() {
                 String::from_utf8_lossy(&out.stderr)
             );
             if let Some(k) = key {
-                assert!(!stdout.contains(&k[..10]), "{name}: a secret in explain output");
+                assert!(
+                    !stdout.contains(&k[..10]),
+                    "{name}: a secret in explain output"
+                );
             }
             if text {
                 check_snapshot(&format!("{name}.txt"), &stdout);
