@@ -15,6 +15,7 @@ use crate::msgpack;
 
 /// The Hyperliquid L1 actions airsign signs: everything that cancels or stops something.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Action {
     /// `cancel`: orders by order id.
     Cancel,
@@ -60,6 +61,7 @@ pub const SCHEDULE_MIN_LEAD_MS: u64 = 5_000;
 
 /// A checked action, ready to be written.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ActionData {
     /// `cancel`: (asset, oid) pairs, at least one.
     Cancel(Vec<(u32, u64)>),

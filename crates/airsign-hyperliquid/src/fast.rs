@@ -6,28 +6,20 @@
 //! plain JSON integers), and optionally `transport` and `timestamp`; each key once, no
 //! escapes in keys or strings. No `environment`, `base_url`, `vault_address`,
 //! `expires_after` or `id`. It never refuses anything: whatever it does not take in full
-//! it hands back as `None`, and the general path ([`crate::parse`]) decides and words the
+//! it hands back as `None`, and the general path (`request::parse`) decides and words the
 //! error. A request it takes gives exactly the envelope the general path gives (a property
 //! test checks that; every reference vector runs through it).
 
 use airsign_core::json::fast::{self, Fields, Obj, not_fast, once};
-use airsign_core::{Context, Envelope, Result, Transport, timestamp_in_range};
-use airsign_keys::Key;
+use airsign_core::{Context, Result, Transport, timestamp_in_range};
 use serde::de::MapAccess;
 
 use crate::action::ActionData;
 use crate::request::{Environment, HlRequest};
 
-/// Signs `text` through the fast path when it takes the request (see the module docs);
-/// `None` means: use the general path.
-pub fn build_fast(text: &str, keys: &Key, ctx: &Context<'_>) -> Option<Result<Envelope>> {
-    let p = parse_fast(text, ctx)?;
-    Some(keys.secp256k1().and_then(|signer| crate::sign(&p, signer)))
-}
-
 /// The validated request, when `text` is the plain form the fast path takes; else `None`.
 /// Takes an id from `ctx` only when it takes the request (as the general path does).
-pub fn parse_fast(text: &str, ctx: &Context<'_>) -> Option<HlRequest> {
+pub(crate) fn parse_fast(text: &str, ctx: &Context<'_>) -> Option<HlRequest> {
     let Obj(line) = serde_json::from_str::<Obj<Line<'_>>>(text).ok()?;
     if line.action? != "cancel" {
         return None;
@@ -94,7 +86,7 @@ impl<'de> Fields<'de> for Line<'de> {
     const WHAT: &'static str = "a plain Hyperliquid cancel";
     fn field<A: MapAccess<'de>>(&mut self, key: &'de str, m: &mut A) -> Result<(), A::Error> {
         match key {
-            "venue" => fast::venue(m, &mut self.venue, crate::VENUE),
+            "venue" => fast::venue(m, &mut self.venue, crate::NAME),
             "action" => once(&mut self.action, m.next_value()?),
             "transport" => once(&mut self.transport, m.next_value()?),
             "timestamp" => once(&mut self.timestamp, m.next_value()?),
@@ -145,7 +137,8 @@ mod tests {
             let case: serde_json::Value = serde_json::from_str(line).unwrap();
             let req = case["request"].to_string();
             let fast = Context::fixed(0, |ctx| parse_fast(&req, ctx));
-            let general = Context::fixed(0, |ctx| crate::parse(&Request::parse(&req)?, ctx));
+            let general =
+                Context::fixed(0, |ctx| crate::request::parse(&Request::parse(&req)?, ctx));
             if let Some(f) = fast {
                 assert_eq!(Ok(f), general, "{req}");
                 taken.push(case["name"].as_str().unwrap().to_owned());

@@ -62,30 +62,31 @@ impl Environment {
     }
 }
 
-/// A parsed, validated Hyperliquid request: everything but the signature.
+/// A parsed, validated Hyperliquid request: everything but the signature (the venue's
+/// [`airsign_core::Venue::Parsed`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HlRequest {
     /// The action and its checked fields.
-    pub action: ActionData,
+    pub(crate) action: ActionData,
     /// `rest` or `ws`.
-    pub transport: Transport,
+    pub(crate) transport: Transport,
     /// Mainnet or testnet (decides the signed `source`).
-    pub environment: Environment,
+    pub(crate) environment: Environment,
     /// `https://host` or `wss://host`, no trailing `/` (from `environment` or `base_url`).
-    pub base: String,
+    pub(crate) base: String,
     /// The nonce: the request's `timestamp` (ms), signed and sent.
-    pub nonce: u64,
+    pub(crate) nonce: u64,
     /// The vault or subaccount acted for, as given (checked), if any.
-    pub vault_address: Option<(Address, String)>,
+    pub(crate) vault_address: Option<(Address, String)>,
     /// Ms after which the venue refuses the action, if given.
-    pub expires_after: Option<u64>,
+    pub(crate) expires_after: Option<u64>,
     /// The WebSocket `post` request id (unsigned).
-    pub id: u64,
+    pub(crate) id: u64,
 }
 
 /// Parses and checks a request for Hyperliquid; takes the time and a fresh id from `ctx`
 /// when the request has none.
-pub fn parse(req: &Request, ctx: &Context<'_>) -> Result<HlRequest> {
+pub(crate) fn parse(req: &Request, ctx: &Context<'_>) -> Result<HlRequest> {
     req.allow_extra(&["vault_address", "expires_after"])?;
     let action = Action::from_name(&req.action).ok_or_else(|| {
         let names: Vec<&str> = ACTIONS.iter().map(|a| a.name()).collect();
@@ -206,6 +207,16 @@ fn ms_time(field: &str, v: &Value) -> Result<u64> {
 }
 
 impl HlRequest {
+    /// The action and its checked fields.
+    pub fn action(&self) -> &ActionData {
+        &self.action
+    }
+
+    /// The nonce: the request's `timestamp` (ms), signed and sent.
+    pub fn nonce(&self) -> u64 {
+        self.nonce
+    }
+
     /// When the venue will refuse the envelope: the earlier of `expires_after` and the end
     /// of the nonce window.
     pub fn expires_at(&self) -> u64 {

@@ -1,45 +1,22 @@
-//! Signing a checked request and writing the envelope: the body the SDK posts (or the
-//! WebSocket `post` frame around it) and the `eip712` audit entry.
+//! Writing the envelope from a checked request, its signer and the signature: the body
+//! the SDK posts (or the WebSocket `post` frame around it) and the `eip712` audit entry.
+//! No signing happens here: the signature comes in as a [`Proof`].
 
 use airsign_core::json::push_u64;
-use airsign_core::{Envelope, Headers, Result, Signed, Transport};
-use airsign_keys::Secp256k1Signer;
-use airsign_keys::eth::{Address, EthSignature};
+use airsign_core::{
+    Envelope, Error, ErrorCode, Headers, Proof, Result, Signed, SignerId, Transport,
+};
+use airsign_keys::eth::EthSignature;
 
-use crate::payload::{self, Payload};
+use crate::payload::{self, audit_message};
 use crate::request::{HlRequest, REST_PATH, WS_PATH};
 
 /// The scheme name of the envelope's `signed` entry: EIP-712 typed data.
-pub const SCHEME: &str = "eip712";
-
-/// Signs a 32-byte digest with secp256k1: the real key, or (in `verify`) a replay of the
-/// envelope's signature.
-pub trait DigestSign {
-    /// The signer's address.
-    fn address(&self) -> Address;
-    /// The address in EIP-55 mixed case.
-    fn checksum_address(&self) -> String {
-        self.address().to_checksum()
-    }
-    /// The recoverable signature over `digest` (RFC 6979, low-s, `v` 27/28).
-    fn sign_digest(&self, digest: &[u8; 32]) -> Result<EthSignature>;
-}
-
-impl DigestSign for Secp256k1Signer {
-    fn address(&self) -> Address {
-        Secp256k1Signer::address(self)
-    }
-    fn checksum_address(&self) -> String {
-        Secp256k1Signer::checksum_address(self).to_owned()
-    }
-    fn sign_digest(&self, digest: &[u8; 32]) -> Result<EthSignature> {
-        self.sign_prehash(digest)
-    }
-}
+pub(crate) const SCHEME: &str = "eip712";
 
 /// A 32-byte big-endian integer as the SDK writes it (`eth_utils.to_hex(int)`):
 /// `0x` + lowercase hex without leading zeros (`0x0` for zero).
-pub fn int_hex(bytes: &[u8; 32]) -> String {
+pub(crate) fn int_hex(bytes: &[u8; 32]) -> String {
     let digits = hex::encode(bytes);
     let trimmed = digits.trim_start_matches('0');
     let mut out = String::with_capacity(66);
@@ -50,7 +27,7 @@ pub fn int_hex(bytes: &[u8; 32]) -> String {
 
 /// Parses [`int_hex`] text back into 32 bytes; refuses leading zeros, uppercase and
 /// anything longer than 64 digits (so only the SDK's own spelling round-trips).
-pub fn parse_int_hex(s: &str) -> Option<[u8; 32]> {
+pub(crate) fn parse_int_hex(s: &str) -> Option<[u8; 32]> {
     let d = s.strip_prefix("0x")?;
     let canonical = !d.is_empty()
         && d.len() <= 64
@@ -69,7 +46,7 @@ pub fn parse_int_hex(s: &str) -> Option<[u8; 32]> {
 /// The REST body: `{"action":…,"nonce":…,"signature":{"r","s","v"},"vaultAddress":…,
 /// "expiresAfter":…}`, `vaultAddress` and `expiresAfter` always present (`null` when not
 /// given), as the SDK posts it.
-pub fn write_body(req: &HlRequest, action_json: &str, sig: &EthSignature, out: &mut String) {
+pub(crate) fn write_body(req: &HlRequest, action_json: &str, sig: &EthSignature, out: &mut String) {
     out.push_str("{\"action\":");
     out.push_str(action_json);
     out.push_str(",\"nonce\":");
@@ -98,45 +75,27 @@ pub fn write_body(req: &HlRequest, action_json: &str, sig: &EthSignature, out: &
     out.push('}');
 }
 
-/// The `signed` entry's `message`: a JSON object showing each step from the action to the
-/// signed digest (`action`, its `action_msgpack` hex, `nonce`, `vaultAddress`,
-/// `expiresAfter`, `connectionId`, `source`, `digest`).
-pub fn audit_message(req: &HlRequest, action_json: &str, p: &Payload) -> String {
-    let mut m = String::with_capacity(action_json.len() + 2 * p.action_msgpack.len() + 320);
-    m.push_str("{\"action\":");
-    m.push_str(action_json);
-    m.push_str(",\"action_msgpack\":\"");
-    m.push_str(&hex::encode(&p.action_msgpack));
-    m.push_str("\",\"nonce\":");
-    push_u64(&mut m, req.nonce);
-    m.push_str(",\"vaultAddress\":");
-    match &req.vault_address {
-        Some((_, text)) => {
-            m.push('"');
-            m.push_str(text);
-            m.push('"');
-        }
-        None => m.push_str("null"),
+/// The one signature of `proofs`: 65 bytes `r ‖ s ‖ v`.
+fn signature(proofs: &[Proof]) -> Result<EthSignature> {
+    match proofs {
+        [Proof::Secp256k1(b)] => EthSignature::from_bytes(b),
+        _ => None,
     }
-    m.push_str(",\"expiresAfter\":");
-    match req.expires_after {
-        Some(e) => push_u64(&mut m, e),
-        None => m.push_str("null"),
-    }
-    m.push_str(",\"connectionId\":\"0x");
-    m.push_str(&hex::encode(p.connection_id));
-    m.push_str("\",\"source\":\"");
-    m.push_str(req.environment.source());
-    m.push_str("\",\"digest\":\"0x");
-    m.push_str(&hex::encode(p.digest));
-    m.push_str("\"}");
-    m
+    .ok_or_else(|| {
+        Error::new(
+            ErrorCode::RequestInvalid,
+            Some("signatures"),
+            "expected one secp256k1 signature: 65 bytes r ‖ s ‖ v, v 27 or 28",
+        )
+    })
 }
 
-/// Signs a validated request with `signer` and assembles the envelope.
-pub fn sign<S: DigestSign + ?Sized>(req: &HlRequest, signer: &S) -> Result<Envelope> {
-    let p = payload::payload(req);
-    let sig = signer.sign_digest(&p.digest)?;
+/// The envelope of a validated request signed by `signer` with `proofs` (one EIP-712
+/// signature over [`crate::payload`]'s digest).
+pub(crate) fn assemble(req: &HlRequest, signer: &SignerId, proofs: &[Proof]) -> Result<Envelope> {
+    let sig = signature(proofs)?;
+    let signer = signer.checksum()?.to_owned();
+    let p = payload::steps(req);
     let action_json = req.action.to_json();
     let mut body = String::with_capacity(action_json.len() + 256);
     let (method, url, headers) = match req.transport {
@@ -160,7 +119,7 @@ pub fn sign<S: DigestSign + ?Sized>(req: &HlRequest, signer: &S) -> Result<Envel
     let message = audit_message(req, &action_json, &p);
     Ok(Envelope {
         airsign: airsign_core::FORMAT_VERSION,
-        venue: crate::VENUE.into(),
+        venue: crate::NAME.into(),
         action: req.action.action().name().into(),
         transport: req.transport,
         method,
@@ -168,7 +127,7 @@ pub fn sign<S: DigestSign + ?Sized>(req: &HlRequest, signer: &S) -> Result<Envel
         headers: Headers(headers),
         body: Some(body),
         login: None,
-        signer: Some(signer.checksum_address()),
+        signer: Some(signer),
         signed: vec![Signed {
             scheme: SCHEME.into(),
             message: Some(message),

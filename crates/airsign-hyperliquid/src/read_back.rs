@@ -1,91 +1,25 @@
-//! Offline verification of Hyperliquid envelopes.
+//! Reading a Hyperliquid envelope back for offline verification.
 //!
 //! The request is re-derived from the envelope's url and body (the action, nonce, vault,
-//! expiry and, over WebSocket, the post id), rebuilt with the body's signature replayed,
-//! required to equal the envelope field for field, and the signer is recovered from the
-//! signature over the re-derived EIP-712 digest: it must be the envelope's `signer`.
+//! expiry and, over WebSocket, the post id), with the body's signature and the envelope's
+//! `signer`; the generic verify (`airsign_core::venue::verify`) then rebuilds it, requires
+//! it to equal the envelope field for field, and recovers the signer from the signature
+//! over the re-derived EIP-712 digest: it must be the envelope's `signer`.
 
-use std::cell::RefCell;
-
-use airsign_core::verify::{
-    Check, CheckResult, Verdict, VerifyOptions, mismatch, parse_body, rederive, request_fields,
-    settle, url_base,
-};
-use airsign_core::{Envelope, Error, ErrorCode, Result, Transport};
+use airsign_core::verify::{VerifyOptions, mismatch, parse_body, request_fields, url_base};
+use airsign_core::{Envelope, Error, ErrorCode, Proof, ReadBack, Result, Transport};
 use airsign_keys::eth::{Address, EthSignature};
 use serde_json::{Map, Value};
 
 use crate::action::{ACTIONS, Action};
-use crate::envelope::{DigestSign, SCHEME, parse_int_hex, sign};
-use crate::request::{
-    MAINNET_REST, MAINNET_WS, REST_PATH, TESTNET_REST, TESTNET_WS, WS_PATH, parse,
-};
-
-/// Replays an envelope's signature, recording the digests the rebuild asks it to sign.
-#[derive(Debug)]
-pub struct DigestReplay {
-    address: Address,
-    signature: EthSignature,
-    seen: RefCell<Vec<[u8; 32]>>,
-}
-
-impl DigestReplay {
-    /// A replay signer claiming `address`, handing out `signature`.
-    pub fn new(address: Address, signature: EthSignature) -> Self {
-        Self {
-            address,
-            signature,
-            seen: RefCell::new(Vec::new()),
-        }
-    }
-
-    /// Recovers the signer of every recorded digest; each must be the claimed address.
-    pub fn check(&self) -> Result<Vec<Check>> {
-        let seen = self.seen.borrow();
-        if seen.is_empty() {
-            return Err(bad_signature("nothing was signed"));
-        }
-        let mut out = Vec::with_capacity(seen.len());
-        for digest in seen.iter() {
-            match self.signature.recover_prehash(digest) {
-                Some(a) if a == self.address => out.push(Check {
-                    scheme: SCHEME.into(),
-                    signer: Some(a.to_checksum()),
-                    result: CheckResult::Verified,
-                }),
-                Some(a) => {
-                    return Err(bad_signature(&format!(
-                        "expected an EIP-712 Agent signature by {} over the digest \
-                         re-derived from the body; it recovers to {}",
-                        self.address,
-                        a.to_checksum()
-                    )));
-                }
-                None => {
-                    return Err(bad_signature(
-                        "expected a recoverable low-s secp256k1 signature; it recovers to no key",
-                    ));
-                }
-            }
-        }
-        Ok(out)
-    }
-}
-
-impl DigestSign for DigestReplay {
-    fn address(&self) -> Address {
-        self.address
-    }
-    fn sign_digest(&self, digest: &[u8; 32]) -> Result<EthSignature> {
-        self.seen.borrow_mut().push(*digest);
-        Ok(self.signature)
-    }
-}
+use crate::assemble::parse_int_hex;
+use crate::payload::SIGNATURE_FIELD;
+use crate::request::{MAINNET_REST, MAINNET_WS, REST_PATH, TESTNET_REST, TESTNET_WS, WS_PATH};
 
 fn bad_signature(message: &str) -> Error {
     Error::new(
         ErrorCode::VerifyBadSignature,
-        Some("body.signature"),
+        Some(SIGNATURE_FIELD),
         message.to_owned(),
     )
 }
@@ -112,10 +46,10 @@ fn signature(v: Option<&Value>) -> Result<EthSignature> {
     Ok(EthSignature { r, s, v })
 }
 
-/// Verifies a Hyperliquid envelope offline (see the module docs). The WebSocket post id
-/// is the one part the venue receives that no signature binds; the vault address, the
-/// nonce, the expiry and the network (mainnet/testnet) are all signed.
-pub fn verify(env: &Envelope, opts: &VerifyOptions) -> Result<Verdict> {
+/// What `env` says of its request, signer and signature (see the module docs). The
+/// WebSocket post id is the one part the venue receives that no signature binds; the
+/// vault address, the nonce, the expiry and the network (mainnet/testnet) are all signed.
+pub(crate) fn read_back(env: &Envelope, opts: &VerifyOptions) -> Result<ReadBack> {
     Action::from_name(&env.action).ok_or_else(|| {
         let names: Vec<&str> = ACTIONS.iter().map(|a| a.name()).collect();
         mismatch("action", format!("expected one of {}", names.join(", ")))
@@ -157,9 +91,10 @@ pub fn verify(env: &Envelope, opts: &VerifyOptions) -> Result<Verdict> {
         ));
     }
     let sig = signature(payload.get("signature"))?;
-    if let Some(nonce) = payload.shift_remove("nonce") {
-        req.insert("timestamp".into(), nonce);
-    }
+    // A body without a nonce re-derives at timestamp 0, which is refused (the request
+    // time is the nonce: the verifier's clock must not stand in for a missing one).
+    let nonce = payload.shift_remove("nonce").unwrap_or(Value::from(0));
+    req.insert("timestamp".into(), nonce);
     for (from, to) in [
         ("vaultAddress", "vault_address"),
         ("expiresAfter", "expires_after"),
@@ -194,15 +129,14 @@ pub fn verify(env: &Envelope, opts: &VerifyOptions) -> Result<Verdict> {
         .ok_or_else(|| mismatch("signer", "expected the signing address, saw null"))?;
     let address = Address::parse("signer", signer)
         .map_err(|e| Error::new(ErrorCode::VerifyMismatch, Some("signer"), e.message()))?;
-    let replay = DigestReplay::new(address, sig);
-    let rebuilt = rederive(req, 0, |request, ctx| sign(&parse(request, ctx)?, &replay))?;
-    let checks = settle(env, &rebuilt, || replay.check())?;
     let unsigned = match env.transport {
         Transport::Rest => Vec::new(),
         Transport::Ws => vec!["body.id".to_owned()],
     };
-    Ok(Verdict {
-        checks,
+    Ok(ReadBack {
+        request: req,
+        signer: airsign_keys::secp256k1_id(address),
+        proofs: vec![Proof::Secp256k1(sig.to_bytes())],
         unsigned,
         unverifiable: None,
     })
@@ -227,7 +161,7 @@ mod tests {
     }
 
     fn code(e: &Envelope) -> (&'static str, Option<String>) {
-        let err = verify(e, &VerifyOptions::default()).unwrap_err();
+        let err = crate::verify(e, &VerifyOptions::default()).unwrap_err();
         (err.code().as_str(), err.field().map(str::to_owned))
     }
 
@@ -293,7 +227,9 @@ mod tests {
         };
         // The id is unsigned: a changed id still verifies, and is listed as such.
         assert_eq!(
-            verify(&t, &VerifyOptions::default()).unwrap().unsigned,
+            crate::verify(&t, &VerifyOptions::default())
+                .unwrap()
+                .unsigned,
             ["body.id"]
         );
     }
