@@ -151,7 +151,13 @@ impl Venue for Hyperliquid {
         Ok(payload::payloads(p))
     }
 
-    fn assemble(&self, p: &HlRequest, signer: &SignerId, proofs: &[Proof]) -> Result<Envelope> {
+    fn assemble(
+        &self,
+        p: &HlRequest,
+        signer: &SignerId,
+        _payloads: &[Payload],
+        proofs: &[Proof],
+    ) -> Result<Envelope> {
         assemble::assemble(p, signer, proofs)
     }
 
@@ -330,14 +336,14 @@ mod tests {
             vec![Proof::Secp256k1(v29)],
             vec![Proof::Secp256k1([27; 65]), Proof::Secp256k1([27; 65])],
         ] {
-            let e = VENUE.assemble(&p, &signer, &proofs).unwrap_err();
+            let e = VENUE.assemble(&p, &signer, &[], &proofs).unwrap_err();
             assert_eq!(
                 (e.code().as_str(), e.field()),
                 ("request.invalid", Some("signatures"))
             );
         }
         let e = VENUE
-            .assemble(&p, &SignerId::Secret, &[Proof::Secp256k1([27; 65])])
+            .assemble(&p, &SignerId::Secret, &[], &[Proof::Secp256k1([27; 65])])
             .unwrap_err();
         assert_eq!(e.code().as_str(), "key.scheme_mismatch");
     }

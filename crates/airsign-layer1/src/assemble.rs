@@ -87,7 +87,7 @@ mod tests {
         // A token past its exp still assembles: expiry is the prover's (and verify's) check.
         let token = jwt(r#"{"exp":1600000000}"#);
         let e = crate::VENUE
-            .assemble(&c, &SignerId::Secret, &[proof(&token)])
+            .assemble(&c, &SignerId::Secret, &[], &[proof(&token)])
             .unwrap();
         assert_eq!(e.expires_at, Some(1_600_000_000_000));
         assert_eq!(
@@ -100,7 +100,7 @@ mod tests {
             vec![proof("a"), proof("b")],
         ] {
             let e = crate::VENUE
-                .assemble(&c, &SignerId::Secret, &proofs)
+                .assemble(&c, &SignerId::Secret, &[], &proofs)
                 .unwrap_err();
             assert_eq!(
                 (e.code(), e.field()),

@@ -140,6 +140,7 @@ impl Venue for Layer1 {
         &self,
         p: &CancelConversion,
         _signer: &SignerId,
+        _payloads: &[Payload],
         proofs: &[Proof],
     ) -> Result<Envelope> {
         assemble::assemble(p, proofs)

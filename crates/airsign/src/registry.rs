@@ -76,7 +76,11 @@ pub fn venue_names() -> Vec<&'static str> {
 }
 
 /// Every venue on the one pipeline, as trait objects.
-pub static PIPELINES: &[&dyn airsign_core::AnyVenue] = &[&airsign_pacifica::VENUE];
+pub static PIPELINES: &[&dyn airsign_core::AnyVenue] = &[
+    &airsign_pacifica::VENUE,
+    &airsign_layer1::VENUE,
+    &airsign_hyperliquid::VENUE,
+];
 
 /// The venue named `name` on the pipeline, if airsign knows it.
 pub fn pipeline(name: &str) -> Option<&'static dyn airsign_core::AnyVenue> {
