@@ -79,6 +79,11 @@ fn snapshot_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/explain")
 }
 
+#[allow(
+    clippy::disallowed_methods,
+    reason = "UPDATE_SNAPSHOTS opts in to rewriting the snapshots; airsign itself reads no \
+              environment (clippy.toml)"
+)]
 fn check_snapshot(name: &str, got: &str) {
     let path = snapshot_dir().join(name);
     if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
@@ -86,9 +91,18 @@ fn check_snapshot(name: &str, got: &str) {
         std::fs::write(&path, got).unwrap();
         return;
     }
-    let want = std::fs::read_to_string(&path)
-        .unwrap_or_else(|_| panic!("no snapshot {}: run with UPDATE_SNAPSHOTS=1", path.display()));
-    assert_eq!(got, want, "explain output changed for {name} (snapshot {})", path.display());
+    let want = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+        panic!(
+            "no snapshot {}: run with UPDATE_SNAPSHOTS=1",
+            path.display()
+        )
+    });
+    assert_eq!(
+        got,
+        want,
+        "explain output changed for {name} (snapshot {})",
+        path.display()
+    );
 }
 
 #[test]
@@ -114,7 +128,10 @@ fn explain_every_venue_matches_its_snapshot_and_never_shows_a_secret() {
                 String::from_utf8_lossy(&out.stderr)
             );
             if let Some(k) = key {
-                assert!(!stdout.contains(&k[..10]), "{name}: a secret in explain output");
+                assert!(
+                    !stdout.contains(&k[..10]),
+                    "{name}: a secret in explain output"
+                );
             }
             if text {
                 check_snapshot(&format!("{name}.txt"), &stdout);

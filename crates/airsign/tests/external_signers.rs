@@ -5,6 +5,12 @@
 //! signature encoding; a signature by another key is refused and no envelope is printed.
 
 #![allow(clippy::unwrap_used, clippy::panic)]
+#![allow(
+    clippy::disallowed_methods,
+    clippy::disallowed_types,
+    reason = "the external signers are independent Python programs and `CI` says whether \
+              they must be present; airsign itself never starts a program (clippy.toml)"
+)]
 
 mod common;
 
@@ -163,13 +169,22 @@ fn prepare_external_signatures_assemble_is_byte_identical_to_sign() {
     for case in CASES {
         let key = private_file(dir.path(), "k", format!("{}\n", case.key));
         let mut cmd = airsign();
-        cmd.args(["pubkey", "--scheme", case.scheme, "--key-file"]).arg(&key);
+        cmd.args(["pubkey", "--scheme", case.scheme, "--key-file"])
+            .arg(&key);
         let (_, out, _) = stdout_of(cmd, "");
         let pubkey: Value = serde_json::from_str(&out).unwrap();
         let signer = pubkey["address"].as_str().unwrap().to_owned();
 
         let mut cmd = airsign();
-        cmd.args(["prepare", "--signer", &signer, "--scheme", case.scheme, "--now", case.now]);
+        cmd.args([
+            "prepare",
+            "--signer",
+            &signer,
+            "--scheme",
+            case.scheme,
+            "--now",
+            case.now,
+        ]);
         let (code, prepared, err) = stdout_of(cmd, case.request);
         assert_eq!(code, Some(0), "{}: {prepared}{err}", case.name);
         let p: Value = serde_json::from_str(&prepared).unwrap();
@@ -177,7 +192,8 @@ fn prepare_external_signatures_assemble_is_byte_identical_to_sign() {
 
         // What sign prints for the prepared request (its timestamp and id fixed).
         let mut cmd = airsign();
-        cmd.args(["sign", "--scheme", case.scheme, "--key-file"]).arg(&key);
+        cmd.args(["sign", "--scheme", case.scheme, "--key-file"])
+            .arg(&key);
         let (code, signed, err) = stdout_of(cmd, &p["request"].to_string());
         assert_eq!(code, Some(0), "{}: {signed}{err}", case.name);
 
@@ -196,7 +212,12 @@ fn prepare_external_signatures_assemble_is_byte_identical_to_sign() {
                 cmd.args(["--signature", &f[e]]);
             }
             let (code, assembled, err) = stdout_of(cmd, &prepared);
-            assert_eq!(code, Some(0), "{} encoding {e}: {assembled}{err}", case.name);
+            assert_eq!(
+                code,
+                Some(0),
+                "{} encoding {e}: {assembled}{err}",
+                case.name
+            );
             assert_eq!(assembled, signed, "{} encoding {e}", case.name);
         }
 
@@ -215,9 +236,17 @@ fn prepare_external_signatures_assemble_is_byte_identical_to_sign() {
             let (code, out, err) = stdout_of(cmd, &prepared);
             assert_eq!(code, Some(1), "{} encoding {e}: {out}{err}", case.name);
             let v: Value = serde_json::from_str(&out).unwrap();
-            assert_eq!(v["error"]["code"], "verify.bad_signature", "{}: {v}", case.name);
+            assert_eq!(
+                v["error"]["code"], "verify.bad_signature",
+                "{}: {v}",
+                case.name
+            );
             assert_eq!(v["error"]["field"], "signatures[0]", "{}: {v}", case.name);
-            assert!(v.get("url").is_none() && !out.contains("\"body\""), "{}", case.name);
+            assert!(
+                v.get("url").is_none() && !out.contains("\"body\""),
+                "{}",
+                case.name
+            );
         }
         // One signature too few.
         if forms.len() > 1 {

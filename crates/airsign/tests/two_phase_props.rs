@@ -2,10 +2,10 @@
 //! Derive, Mobula, Hyperliquid), `assemble(prepare(x), external signatures) == sign(x)`,
 //! byte for byte; the signatures are made over the prepared payloads alone.
 
-#![allow(clippy::unwrap_used)]
+#![allow(clippy::unwrap_used, clippy::panic)]
 
 use airsign::twophase;
-use airsign_core::{Context, Payload, Proof, Prover, Request, Scheme, SequenceIds, FixedClock};
+use airsign_core::{Context, FixedClock, Payload, Proof, Prover, Request, Scheme, SequenceIds};
 use airsign_keys::{Key, Keyring, Policy, SecretBytes, base58_64};
 use proptest::prelude::*;
 use serde_json::Value;
@@ -13,7 +13,11 @@ use serde_json::Value;
 const KEY1: &str = "b46fe82232f5912acec09e955a0b21150fc2e3ccbaf0c1e97aea94c64a8ceac3";
 
 fn key(scheme: Scheme) -> Key {
-    Key::from_bytes("key file", scheme, SecretBytes::new(KEY1.as_bytes().to_vec()))
+    Key::from_bytes(
+        "key file",
+        scheme,
+        SecretBytes::new(KEY1.as_bytes().to_vec()),
+    )
 }
 
 fn request() -> impl Strategy<Value = String> {
