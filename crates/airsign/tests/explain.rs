@@ -79,6 +79,11 @@ fn snapshot_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/explain")
 }
 
+#[allow(
+    clippy::disallowed_methods,
+    reason = "UPDATE_SNAPSHOTS opts in to rewriting the snapshots; airsign itself reads no \
+              environment (clippy.toml)"
+)]
 fn check_snapshot(name: &str, got: &str) {
     let path = snapshot_dir().join(name);
     if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {

@@ -2,7 +2,7 @@
 //! Derive, Mobula, Hyperliquid), `assemble(prepare(x), external signatures) == sign(x)`,
 //! byte for byte; the signatures are made over the prepared payloads alone.
 
-#![allow(clippy::unwrap_used)]
+#![allow(clippy::unwrap_used, clippy::panic)]
 
 use airsign::twophase;
 use airsign_core::{Context, FixedClock, Payload, Proof, Prover, Request, Scheme, SequenceIds};
