@@ -17,7 +17,8 @@ mod common;
 use common::{airsign, private_file, run_with_stdin};
 use serde_json::Value;
 
-/// Test keys only (SHA-256 of "vector-key-1" and "-2"); never fund them.
+/// Test keys only (the first is SHA-256 of "vector-key-1"; the second is the key of the
+/// Hyperliquid reference vectors); never fund them.
 const KEY1: &str = "b46fe82232f5912acec09e955a0b21150fc2e3ccbaf0c1e97aea94c64a8ceac3";
 const KEY2: &str = "a655ac2ac50b40f3e43c0254b7f8dbb89cbc2f91279154a7d17ab95b3824ea69";
 
