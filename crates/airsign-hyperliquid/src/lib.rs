@@ -164,6 +164,12 @@ impl Venue for Hyperliquid {
     fn read_back(&self, env: &Envelope, opts: &VerifyOptions) -> Result<ReadBack> {
         read_back::read_back(env, opts)
     }
+
+    fn meaning(&self) -> &'static str {
+        "the signature authorizes exactly this action (its msgpack bytes), nonce, vault and \
+         expiry on the network its EIP-712 source names, for the signing wallet or the API \
+         wallet's master account; the nonce stays usable once, for about a day"
+    }
 }
 
 /// Builds the signed envelope for a Hyperliquid request (the generic

@@ -149,6 +149,12 @@ impl Venue for Layer1 {
     fn read_back(&self, env: &Envelope, opts: &VerifyOptions) -> Result<ReadBack> {
         read_back::read_back(env, opts)
     }
+
+    fn meaning(&self) -> &'static str {
+        "nothing is signed: the bearer token itself authorizes any call its scope allows \
+         until it expires, so this envelope carries a credential, not a signature; whoever \
+         holds it can replay or alter the request"
+    }
 }
 
 /// Builds the envelope for one Layer1 request (the generic
