@@ -109,8 +109,20 @@ impl Venue for Ripio {
     fn payloads(&self, p: &RipioRequest, _signer: &SignerId) -> Result<Vec<Payload>> {
         Ok(payloads(p))
     }
-    fn assemble(&self, p: &RipioRequest, signer: &SignerId, proofs: &[Proof]) -> Result<Envelope> {
+    fn assemble(
+        &self,
+        p: &RipioRequest,
+        signer: &SignerId,
+        _payloads: &[Payload],
+        proofs: &[Proof],
+    ) -> Result<Envelope> {
         assemble(p, signer, proofs)
+    }
+    fn meaning(&self) -> &'static str {
+        "the HMAC binds the exact bytes sent (REST: timestamp, method, path and body; \
+         WebSocket: the frame's business fields) under the API secret, which the venue \
+         shares: it proves nothing to anyone without that secret, and the api_token beside \
+         it is sent as is"
     }
     fn read_back(&self, env: &Envelope, opts: &VerifyOptions) -> Result<ReadBack> {
         read_back(env, opts)

@@ -78,6 +78,7 @@ pub fn venue_names() -> Vec<&'static str> {
 /// Every venue on the one pipeline, as trait objects.
 pub static PIPELINES: &[&dyn airsign_core::AnyVenue] = &[
     &airsign_pacifica::VENUE,
+    &airsign_ripio::VENUE,
     &airsign_layer1::VENUE,
     &airsign_hyperliquid::VENUE,
 ];
