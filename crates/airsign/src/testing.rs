@@ -47,7 +47,8 @@ pub fn pacifica_lines(n: usize, bad_every: usize, bad_at: usize) -> Vec<u8> {
         } else {
             v.extend_from_slice(
                 format!(
-                    r#"{{"venue":"pacifica","action":"cancel_order","expiry_window":5000,"params":{{"symbol":"BTC","order_id":{i}}}}}"#
+                    r#"{{"venue":"{venue}","action":"cancel_order","expiry_window":5000,"params":{{"symbol":"BTC","order_id":{i}}}}}"#,
+                    venue = airsign_pacifica::RULES.venue
                 )
                 .as_bytes(),
             );

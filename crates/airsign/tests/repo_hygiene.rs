@@ -188,3 +188,65 @@ fn readme_and_format_name_every_request_field() {
         assert!(format.contains(&quoted), "docs/format.md lacks {quoted}");
     }
 }
+
+/// The product's source lines outside tests: everything in `crates/*/src` before a
+/// `#[cfg(test)]` line, without comments. Test support (`airsign-testkit`) is left out.
+fn product_lines(path: &Path) -> Vec<(usize, String)> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let t = line.trim_start();
+        if t.starts_with("#[cfg(test)]") {
+            break;
+        }
+        if t.starts_with("//") {
+            continue;
+        }
+        out.push((i + 1, line.to_owned()));
+    }
+    out
+}
+
+#[test]
+fn venue_names_appear_outside_their_crate_only_in_the_registry() {
+    let root = root();
+    let venues = venue_crates(&root);
+    assert!(venues.len() >= 6, "{venues:?}");
+    let mut files = Vec::new();
+    walk(&root.join("crates"), &mut files);
+    let mut hits = Vec::new();
+    for f in files {
+        let rel = f
+            .strip_prefix(&root)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        let Some(krate) = rel
+            .strip_prefix("crates/")
+            .and_then(|r| r.split('/').next())
+        else {
+            continue;
+        };
+        if !rel.ends_with(".rs") || !rel.contains("/src/") || krate == "airsign-testkit" {
+            continue;
+        }
+        if rel == "crates/airsign/src/registry.rs" {
+            continue;
+        }
+        for (n, line) in product_lines(&f) {
+            for v in &venues {
+                if krate == format!("airsign-{v}") {
+                    continue;
+                }
+                if line.contains(&format!("\"{v}\"")) {
+                    hits.push(format!("{rel}:{n}: {}", line.trim()));
+                }
+            }
+        }
+    }
+    assert!(
+        hits.is_empty(),
+        "venue names belong to their crate and the registry only:\n{}",
+        hits.join("\n")
+    );
+}
