@@ -25,7 +25,7 @@ use crate::{Action, DeriveRequest, MAINNET_HOST};
 /// `None` means: use the general path.
 pub fn build_fast(text: &str, keys: &Key, ctx: &Context<'_>) -> Option<Result<Envelope>> {
     let p = parse_fast(text, ctx)?;
-    Some(keys.secp256k1().and_then(|signer| crate::sign(&p, signer)))
+    Some(airsign_core::venue::sign_parsed(&crate::VENUE, &p, keys))
 }
 
 /// The validated request, when `text` is the plain form the fast path takes; else `None`.
@@ -39,7 +39,7 @@ pub fn parse_fast(text: &str, ctx: &Context<'_>) -> Option<DeriveRequest> {
     let Obj(mut line) = serde_json::from_str::<Obj<Line<'_>>>(text).ok()?;
     let id = match line.id.take() {
         None => None,
-        Some(v) => Some(crate::check_id(&v).ok()?),
+        Some(v) => Some(crate::request::check_id(&v).ok()?),
     };
     let checked = check(line, ctx)?;
     // Taken: only now a fresh id (the general path takes one for a request without `id`).
@@ -171,5 +171,44 @@ impl<'de> Fields<'de> for Params<'de> {
         };
         self.order.push(field);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use airsign_core::Request;
+
+    fn both(text: &str) -> (Option<DeriveRequest>, DeriveRequest) {
+        let fast = Context::fixed(1_700_000_000_000, |ctx| parse_fast(text, ctx));
+        let general = Context::fixed(1_700_000_000_000, |ctx| {
+            crate::parse(&Request::parse(text)?, ctx)
+        })
+        .unwrap();
+        (fast, general)
+    }
+
+    #[test]
+    fn takes_the_plain_cancel_exactly_as_the_general_path() {
+        for text in [
+            r#"{"venue":"derive","action":"cancel","params":{"instrument_name":"ETH-PERP","order_id":"3d0958f3-2ec2-4502-974c-65c64cc9ac88","subaccount_id":12345}}"#,
+            r#"{"venue":"derive","action":"cancel","transport":"ws","timestamp":1700000000001,"wallet":"0xAeCd5D1257167020ED09CA8F0F94cbCdC68CBC81","params":{"subaccount_id":1,"order_id":"3d0958f3-2ec2-4502-974c-65c64cc9ac88","instrument_name":"BTC-PERP"}}"#,
+        ] {
+            let (fast, general) = both(text);
+            assert_eq!(fast, Some(general), "{text}");
+        }
+    }
+
+    #[test]
+    fn hands_anything_else_to_the_general_path() {
+        for text in [
+            r#"{"venue":"derive","action":"cancel_all","params":{"subaccount_id":1}}"#,
+            r#"{"venue":"derive","action":"cancel","environment":"testnet","params":{"instrument_name":"ETH-PERP","order_id":"3d0958f3-2ec2-4502-974c-65c64cc9ac88","subaccount_id":1}}"#,
+            r#"{"venue":"derive","action":"cancel","params":{"instrument_name":"ETH-PERP","order_id":"3D0958F3-2EC2-4502-974C-65C64CC9AC88","subaccount_id":1}}"#,
+        ] {
+            let fast = Context::fixed(1_700_000_000_000, |ctx| parse_fast(text, ctx));
+            assert_eq!(fast, None, "{text}");
+        }
     }
 }
