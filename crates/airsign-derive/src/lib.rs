@@ -47,7 +47,7 @@
 //!     assert_eq!(payloads[0].field, "headers.X-DeriveSignature");
 //!     // The key signs; assembling signs nothing.
 //!     let proofs = vec![keys.prove(&payloads[0])?];
-//!     let env = VENUE.assemble(&parsed, &signer, &proofs)?;
+//!     let env = VENUE.assemble(&parsed, &signer, &payloads, &proofs)?;
 //!     // `build` is the same pipeline in one call.
 //!     assert_eq!(env, airsign_derive::build(&req, &keys, ctx)?);
 //!     Ok::<_, airsign_core::Error>(env)
@@ -134,8 +134,21 @@ impl Venue for Derive {
         Ok(payload::payloads(p))
     }
 
-    fn assemble(&self, p: &DeriveRequest, signer: &SignerId, proofs: &[Proof]) -> Result<Envelope> {
+    fn assemble(
+        &self,
+        p: &DeriveRequest,
+        signer: &SignerId,
+        _payloads: &[Payload],
+        proofs: &[Proof],
+    ) -> Result<Envelope> {
         assemble::assemble(p, signer, proofs)
+    }
+
+    fn meaning(&self) -> &'static str {
+        "the signature covers only the timestamp: it is a short-lived credential for any \
+         private call of this wallet (session key), not a signature over this cancel; \
+         whoever holds the envelope can use it for other calls until the venue's freshness \
+         window closes"
     }
 
     fn read_back(&self, env: &Envelope, opts: &VerifyOptions) -> Result<ReadBack> {

@@ -49,7 +49,7 @@
 //!     assert_eq!(payloads[0].field, "body.signature");
 //!     // The key signs; assembling signs nothing.
 //!     let proofs = vec![keys.prove(&payloads[0])?];
-//!     let env = VENUE.assemble(&parsed, &signer, &proofs)?;
+//!     let env = VENUE.assemble(&parsed, &signer, &payloads, &proofs)?;
 //!     // `build` is the same pipeline in one call.
 //!     assert_eq!(env, airsign_mobula::build(&req, &keys, ctx)?);
 //!     Ok::<_, airsign_core::Error>(env)
@@ -127,8 +127,21 @@ impl Venue for Mobula {
         Ok(payload::payloads(p))
     }
 
-    fn assemble(&self, p: &MobulaRequest, signer: &SignerId, proofs: &[Proof]) -> Result<Envelope> {
+    fn assemble(
+        &self,
+        p: &MobulaRequest,
+        signer: &SignerId,
+        _payloads: &[Payload],
+        proofs: &[Proof],
+    ) -> Result<Envelope> {
         assemble::assemble(p, signer, proofs)
+    }
+
+    fn meaning(&self) -> &'static str {
+        "the signature covers only the endpoint (so the action) and the timestamp, and for \
+         execute-v2 the payloadStr: the order, market and every other body field ride \
+         unsigned, so the signature authorizes that action at that millisecond for the \
+         wallet, for about 30 s, whatever the body names"
     }
 
     fn read_back(&self, env: &Envelope, opts: &VerifyOptions) -> Result<ReadBack> {

@@ -78,6 +78,8 @@ pub fn venue_names() -> Vec<&'static str> {
 /// Every venue on the one pipeline, as trait objects.
 pub static PIPELINES: &[&dyn airsign_core::AnyVenue] = &[
     &airsign_pacifica::VENUE,
+    &airsign_derive::VENUE,
+    &airsign_mobula::VENUE,
     &airsign_ripio::VENUE,
     &airsign_layer1::VENUE,
     &airsign_hyperliquid::VENUE,
