@@ -1,10 +1,10 @@
 //! Offline verification of envelopes: the shared pieces.
 //!
-//! A venue crate verifies an envelope by re-deriving a request from the envelope's own
-//! body, url and headers, building that request again with the envelope's signatures
-//! replayed in place of a key, requiring the rebuilt envelope to equal the given one field
-//! for field (so the body is byte-exact), and then checking each replayed signature over
-//! the bytes the rebuild signed. The `signed` field is compared, never trusted.
+//! An envelope is verified by re-deriving its request from its own body, url and headers
+//! (the venue's `read_back`), assembling that request again with the envelope's own
+//! proofs, requiring the result to equal the given envelope field for field (so the body
+//! is byte-exact), and then checking each proof over the payload the venue re-derives
+//! ([`crate::venue::verify`]). The `signed` field is compared, never trusted.
 //!
 //! This module holds what every venue shares: parsing an envelope strictly, the verdict
 //! type, the url allow-list and the field-by-field comparison.
@@ -12,7 +12,7 @@
 use serde_json::{Map, Value};
 
 use crate::error::describe;
-use crate::{Context, Envelope, Error, ErrorCode, Request, Result};
+use crate::{Envelope, Error, ErrorCode, Result};
 
 /// How one signature check ended, when it did not fail (a failure is an [`Error`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -243,35 +243,6 @@ pub fn url_base<'a>(env: &'a Envelope, path: &str) -> Result<&'a str> {
             format!("expected a url ending in {path} for action {}", env.action),
         )
     })
-}
-
-/// The last steps every venue shares once it has rebuilt `env`: the rebuilt envelope
-/// must equal it ([`compare`]), the replayed signatures must verify (`check`), and only
-/// then is the `signed` audit field compared ([`compare_signed`]).
-pub fn settle(
-    env: &Envelope,
-    rebuilt: &Envelope,
-    check: impl FnOnce() -> Result<Vec<Check>>,
-) -> Result<Vec<Check>> {
-    compare(env, rebuilt)?;
-    let checks = check()?;
-    compare_signed(env, rebuilt)?;
-    Ok(checks)
-}
-
-/// Validates a request re-derived from an envelope and rebuilds it: runs `rebuild` with
-/// the request and a fixed clock at the request's own timestamp (`now_ms` when it has
-/// none). Whatever the venue would refuse to sign becomes `verify.mismatch`.
-pub fn rederive<T>(
-    fields: Map<String, Value>,
-    now_ms: u64,
-    rebuild: impl FnOnce(&Request, &Context<'_>) -> Result<T>,
-) -> Result<T> {
-    let request = Request::from_map(fields).map_err(as_mismatch)?;
-    Context::fixed(request.timestamp.unwrap_or(now_ms), |ctx| {
-        rebuild(&request, ctx)
-    })
-    .map_err(as_mismatch)
 }
 
 /// Requires the rebuilt envelope to equal the given one, field by field, all but `signed`

@@ -10,14 +10,14 @@
 //! and what may be signed: a [`Key`] has one [`Scheme`], fixed before any request is
 //! read; a [`Keyring`] binds keys to venues and identities and holds the signing
 //! [`Policy`]; [`Keyring::authorize`] checks each request against both before anything
-//! is built. Venue crates never see key bytes: they ask the chosen [`Key`] for the signer
-//! their scheme needs ([`Key::ed25519`], [`Key::secp256k1`], [`Key::hmac_secret`],
-//! [`Key::bearer_token`]), and any other scheme is refused. The key-free Ethereum pieces
+//! is built. Venue crates never see key bytes: the chosen [`Key`] signs their payloads
+//! with its one scheme, and any other scheme is refused. The key-free Ethereum pieces
 //! (Keccak, EIP-191, EIP-55, recovery) are in [`eth`].
 //!
-//! Venue code signs through the [`Ed25519Sign`], [`Eip191Sign`] and [`HmacSign`] traits;
-//! `airsign verify` implements them with replay signers ([`Ed25519Replay`], …) that hand
-//! back an envelope's signatures and then check them over the bytes the venue derived.
+//! Venue code never signs: it computes payloads, and a [`Key`] — the pipeline's
+//! [`airsign_core::Prover`] — turns them into proofs, in `prover.rs` and nowhere else.
+//! `airsign verify` checks an envelope's proofs against the re-derived payloads with
+//! [`Checker`]; [`parse_external_signature`] reads signatures made on a device or in an HSM.
 //!
 //! # Example
 //!
@@ -67,7 +67,6 @@ pub mod keystore;
 mod password;
 mod policy;
 mod prover;
-mod replay;
 mod scheme;
 mod secp256k1;
 mod secret;
@@ -81,7 +80,6 @@ pub use keyring::{Keyring, LoadOptions, MAX_KEYRING_BYTES, read_single_key};
 pub use password::{PasswordFile, PasswordSource, prompt_on_tty, read_password_file};
 pub use policy::{Policy, VenueRules, every_action};
 pub use prover::{Checker, check_signature, digest, ed25519_id, secp256k1_id};
-pub use replay::{Ed25519Replay, Ed25519Sign, Eip191Replay, Eip191Sign, HmacReplay, HmacSign};
 pub use scheme::{Scheme, SchemeOfKey};
 pub use secp256k1::{Secp256k1KeyKind, Secp256k1Signer};
 pub use secret::{FilePolicy, KeyFile, SecretBytes};

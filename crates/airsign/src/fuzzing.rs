@@ -63,10 +63,10 @@ pub fn request_line(data: &[u8]) {
     // A fast path takes a line only when the general path signs it the same.
     if let Ok(text) = std::str::from_utf8(data) {
         for v in crate::REGISTRY {
-            let (Some(build_fast), Some(key)) = (v.build_fast, keys.fast_key(&v.rules)) else {
+            let Some(key) = keys.fast_key(v.rules()).filter(|_| v.has_fast_path()) else {
                 continue;
             };
-            let Some(fast) = Context::fixed(1_748_970_123_456, |ctx| build_fast(text, key, ctx))
+            let Some(fast) = Context::fixed(1_748_970_123_456, |ctx| v.build_fast(text, key, ctx))
             else {
                 continue;
             };

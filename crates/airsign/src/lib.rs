@@ -29,7 +29,7 @@ use airsign_keys::Keyring;
 
 pub mod registry;
 
-pub use registry::{REGISTRY, Venue, venue, venue_names};
+pub use registry::{REGISTRY, venue, venue_names};
 
 /// Parses one request (JSON text) and builds its signed envelope.
 pub fn sign_request(text: &str, keys: &Keyring, ctx: &Context<'_>) -> Result<Envelope> {
@@ -40,8 +40,9 @@ pub fn sign_request(text: &str, keys: &Keyring, ctx: &Context<'_>) -> Result<Env
     // thousands of them) when the run's one key for that venue pins nothing the fast path
     // would have to check; anything else, and every error, takes the general path.
     for v in REGISTRY {
-        if let (Some(fast), Some(key)) = (v.build_fast, keys.fast_key(&v.rules))
-            && let Some(signed) = fast(text, key, ctx)
+        if v.has_fast_path()
+            && let Some(key) = keys.fast_key(v.rules())
+            && let Some(signed) = v.build_fast(text, key, ctx)
         {
             return signed;
         }
@@ -69,8 +70,8 @@ pub fn sign_parsed(req: &Request, keys: &Keyring, ctx: &Context<'_>) -> Result<E
         Some(t) => t,
         None => ctx.clock.now_ms(),
     };
-    let (key, req) = keys.authorize(req, &v.rules, now)?;
-    (v.build)(&req, key, ctx)
+    let (key, req) = keys.authorize(req, v.rules(), now)?;
+    v.build(&req, key, ctx)
 }
 
 /// Shortest `expiry_window` signed without a warning (ms): carrying a request across an

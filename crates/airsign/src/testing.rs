@@ -13,8 +13,8 @@ pub fn keyring_all_schemes(text: &[u8], policy: Policy) -> Keyring {
         .filter_map(|scheme| {
             let venues: Vec<String> = REGISTRY
                 .iter()
-                .filter(|v| v.rules.scheme == scheme)
-                .map(|v| v.rules.venue.to_owned())
+                .filter(|v| v.rules().scheme == scheme)
+                .map(|v| v.rules().venue.to_owned())
                 .collect();
             (!venues.is_empty()).then(|| {
                 Key::from_bytes(scheme.as_str(), scheme, SecretBytes::new(text.to_vec()))

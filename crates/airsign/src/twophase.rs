@@ -56,7 +56,7 @@ pub fn payload_json(p: &Payload, signer: &SignerId) -> Map<String, Value> {
 }
 
 fn venue_of(req: &Request) -> Result<&'static dyn AnyVenue> {
-    registry::pipeline(&req.venue).ok_or_else(|| {
+    registry::venue(&req.venue).ok_or_else(|| {
         Error::new(
             ErrorCode::RequestUnknownVenue,
             Some("venue"),
@@ -347,6 +347,8 @@ pub fn explain(text: &str, keys: &Keyring, ctx: &Context<'_>) -> Result<Explanat
             prepared
                 .payloads
                 .iter()
+                // A bearer token signs nothing: it has no payload to show.
+                .filter(|p| !matches!(p.scheme, PayloadScheme::Bearer { .. }))
                 .map(|p| {
                     let mut j = payload_json(p, &signer_used);
                     if !signer_known {

@@ -63,7 +63,7 @@ pub fn verify_parsed(env: &Envelope, keys: &Keyring, opts: &VerifyOptions) -> Re
         ));
     }
     match venue(&env.venue) {
-        Some(v) => (v.verify)(env, keys, opts),
+        Some(v) => v.verify(env, &airsign_keys::Checker::new(keys), opts),
         None => Err(Error::new(
             ErrorCode::EnvelopeMalformed,
             Some("venue"),

@@ -49,7 +49,7 @@ const CASES: &[(&str, &str, Option<&str>, &str, &str)] = &[
         "mobula-withdraw-denied",
         "secp256k1",
         Some(KEY1),
-        r#"{"venue":"mobula","action":"withdraw","timestamp":1735686300000,"params":{"amount":"1","chainId":"evm:42161","dex":"gains","receiver":"0x0000000000000000000000000000000000000001"}}"#,
+        r#"{"venue":"mobula","action":"withdraw","timestamp":1735686300000,"params":{"dex":"lighter","chainId":"lighter:301","amountUsdc":"100"}}"#,
         "1735686300000",
     ),
     (

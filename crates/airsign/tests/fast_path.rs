@@ -35,8 +35,8 @@ fn general(text: &str, keys: &Keyring) -> Result<Envelope> {
 fn fast(text: &str, keys: &Keyring) -> Option<Result<Envelope>> {
     Context::fixed(NOW, |ctx| {
         airsign::REGISTRY.iter().find_map(|v| {
-            let (build_fast, key) = (v.build_fast?, keys.fast_key(&v.rules)?);
-            build_fast(text, key, ctx)
+            let key = keys.fast_key(v.rules()).filter(|_| v.has_fast_path())?;
+            v.build_fast(text, key, ctx)
         })
     })
 }

@@ -48,10 +48,10 @@ fn the_fast_paths_refuse_exactly_what_the_general_path_refuses() {
         for (text, field) in &cases {
             assert!(
                 airsign::REGISTRY.iter().all(|v| {
-                    let (Some(fast), Some(key)) = (v.build_fast, keys.fast_key(&v.rules)) else {
+                    let Some(key) = keys.fast_key(v.rules()).filter(|_| v.has_fast_path()) else {
                         return true;
                     };
-                    fast(text, key, ctx).is_none()
+                    v.build_fast(text, key, ctx).is_none()
                 }),
                 "a fast path took {text}"
             );

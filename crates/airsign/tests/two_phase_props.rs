@@ -86,7 +86,7 @@ proptest! {
 
         // The payloads as the venue computes them for the fixed request, signed outside
         // the pipeline and handed back as text.
-        let v = airsign::registry::pipeline(&venue).unwrap();
+        let v = airsign::registry::venue(&venue).unwrap();
         let payloads = v.payloads_of(&fixed, &real.signer(scheme).unwrap()).unwrap();
         prop_assert_eq!(payloads.len(), p["payloads"].as_array().unwrap().len());
         let sigs: Vec<String> = payloads.iter().map(|x| external_signature(&real, x)).collect();
