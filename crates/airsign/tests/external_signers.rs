@@ -35,13 +35,23 @@ def b58(b):
     n = int.from_bytes(b, "big"); s = ""
     while n: n, r = divmod(n, 58); s = B58[r] + s
     return "1" * (len(b) - len(b.lstrip(b"\0"))) + s
-def der_forms(digest):
+N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141
+def der_forms(sig):
+    # The same signature as an HSM or KMS hands it back: DER (cryptography's own
+    # encoder), with s as given and flipped to n - s (high s), and raw r || s.
+    from cryptography.hazmat.primitives.asymmetric import utils
+    r, s = int.from_bytes(sig[:32], "big"), int.from_bytes(sig[32:64], "big")
+    low = utils.encode_dss_signature(r, s)
+    high = utils.encode_dss_signature(r, N - s)
+    return [low.hex(), base64.b64encode(low).decode(), high.hex(), sig[:64].hex()]
+def hsm(digest):
+    # A fresh signature from Python's cryptography over the digest (random k, any s).
     from cryptography.hazmat.primitives.asymmetric import ec, utils
     from cryptography.hazmat.primitives import hashes
     k = ec.derive_private_key(int.from_bytes(key, "big"), ec.SECP256K1())
-    der = k.sign(digest, ec.ECDSA(utils.Prehashed(hashes.SHA256())))
-    return [der.hex(), base64.b64encode(der).decode()]
+    return k.sign(digest, ec.ECDSA(utils.Prehashed(hashes.SHA256()))).hex()
 out = []
+fresh = []
 for p in prepared["payloads"]:
     msg = bytes.fromhex(p["message_hex"])
     if p["scheme"] in ("ed25519", "solana-offchain"):
@@ -61,7 +71,8 @@ for p in prepared["payloads"]:
         assert "0x" + digest.hex() == p["digest"], (digest.hex(), p["digest"])
         sig = Account.sign_message(m, key).signature
         v01 = sig[:64] + bytes([sig[64] - 27])
-        out.append(["0x" + sig.hex(), v01.hex()] + der_forms(digest))
+        out.append(["0x" + sig.hex(), v01.hex()] + der_forms(sig))
+        fresh.append(hsm(digest))
     elif p["scheme"] == "eip712":
         from eth_account import Account
         from eth_utils import keccak
@@ -71,10 +82,11 @@ for p in prepared["payloads"]:
         sign_hash = getattr(Account, "unsafe_sign_hash", None) or getattr(Account, "signHash")
         sig = sign_hash(digest, key).signature
         v01 = sig[:64] + bytes([sig[64] - 27])
-        out.append(["0x" + sig.hex(), v01.hex()] + der_forms(digest))
+        out.append(["0x" + sig.hex(), v01.hex()] + der_forms(sig))
+        fresh.append(hsm(digest))
     else:
         raise SystemExit("no external signer for " + p["scheme"])
-print(json.dumps(out))
+print(json.dumps({"same": out, "fresh": fresh}))
 "#;
 
 fn python_ready() -> bool {
@@ -202,7 +214,9 @@ fn prepare_external_signatures_assemble_is_byte_identical_to_sign() {
         py.args(["-c", SIGNER, case.key]);
         let (code, forms, err) = stdout_of(py, &prepared);
         assert_eq!(code, Some(0), "{}: {err}", case.name);
-        let forms: Vec<Vec<String>> = serde_json::from_str(&forms).unwrap();
+        let forms: Value = serde_json::from_str(&forms).unwrap();
+        let fresh: Vec<String> = serde_json::from_value(forms["fresh"].clone()).unwrap();
+        let forms: Vec<Vec<String>> = serde_json::from_value(forms["same"].clone()).unwrap();
         assert_eq!(forms.len(), p["payloads"].as_array().unwrap().len());
         let encodings = forms[0].len();
         assert!(encodings >= 4, "{}", case.name);
@@ -222,12 +236,46 @@ fn prepare_external_signatures_assemble_is_byte_identical_to_sign() {
             assert_eq!(assembled, signed, "{} encoding {e}", case.name);
         }
 
+        // A fresh HSM signature (random k) is another valid signature: it assembles into
+        // the same envelope but for the signature itself, and that envelope verifies.
+        if !fresh.is_empty() {
+            let mut cmd = airsign();
+            cmd.arg("assemble");
+            for f in &fresh {
+                cmd.args(["--signature", f]);
+            }
+            let (code, assembled, err) = stdout_of(cmd, &prepared);
+            assert_eq!(code, Some(0), "{} fresh DER: {assembled}{err}", case.name);
+            let (a, b): (Value, Value) = (
+                serde_json::from_str(&assembled).unwrap(),
+                serde_json::from_str(&signed).unwrap(),
+            );
+            let strip = |v: &Value| {
+                let sig = v["signed"][0]["signature"].as_str().unwrap().to_owned();
+                let hex = sig.trim_start_matches("0x").to_owned();
+                let mut text = v.to_string().replace(&sig, "SIG");
+                // Hyperliquid carries r and s apart, as 0x-integers.
+                for part in [&hex[..64], &hex[64..128]] {
+                    let int = part.trim_start_matches('0');
+                    text = text.replace(&format!("0x{int}"), "SIGPART");
+                }
+                text.replace(r#"\"v\":27"#, "V").replace(r#"\"v\":28"#, "V")
+            };
+            assert_eq!(strip(&a), strip(&b), "{} fresh DER", case.name);
+            let mut cmd = airsign();
+            cmd.args(["verify", "--at", case.now]);
+            let (code, out, err) = stdout_of(cmd, &assembled);
+            assert_eq!(code, Some(0), "{} fresh DER verify: {out}{err}", case.name);
+            assert!(out.contains("\"result\":\"ok\""), "{out}");
+        }
+
         // Signatures by another key: refused, naming which, and no envelope printed.
         let other = if case.key == KEY1 { KEY2 } else { KEY1 };
         let mut py = std::process::Command::new("python3");
         py.args(["-c", SIGNER, other]);
         let (_, wrong, _) = stdout_of(py, &prepared);
-        let wrong: Vec<Vec<String>> = serde_json::from_str(&wrong).unwrap();
+        let wrong: Value = serde_json::from_str(&wrong).unwrap();
+        let wrong: Vec<Vec<String>> = serde_json::from_value(wrong["same"].clone()).unwrap();
         for e in [0, encodings - 1] {
             let mut cmd = airsign();
             cmd.arg("assemble");
@@ -257,9 +305,12 @@ fn prepare_external_signatures_assemble_is_byte_identical_to_sign() {
             assert_eq!(code, Some(1));
             assert!(out.contains("\"signatures\""), "{out}");
         }
-        // A prepared file whose request was changed no longer matches its payloads.
-        let tampered = prepared.replace("12345", "12346").replace("42069", "42068");
-        if tampered != prepared {
+        // A prepared file whose request was changed in a signed part (every venue here
+        // signs the timestamp) no longer matches its payloads.
+        let mut t = p.clone();
+        t["request"]["timestamp"] = Value::from(t["request"]["timestamp"].as_u64().unwrap() + 1);
+        let tampered = t.to_string();
+        {
             let mut cmd = airsign();
             cmd.arg("assemble");
             for f in &forms {
