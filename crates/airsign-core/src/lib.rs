@@ -31,7 +31,9 @@
 //! let e = Request::parse(r#"{"venue":"pacifica","action":"x","timestamp":1748970123}"#).unwrap_err();
 //! assert_eq!(e.code(), ErrorCode::RequestInvalid);
 //! assert_eq!(e.field(), Some("timestamp"));
-//! let e = Request::parse(r#"{"venue":"pacifica","action":"x","bogus":1}"#).unwrap_err();
+//! // A venue names its own top-level fields (`VenueRules::fields`) and refuses the rest.
+//! let req = Request::parse(r#"{"venue":"pacifica","action":"x","bogus":1}"#)?;
+//! let e = req.allow_extra(&["expiry_window", "account"]).unwrap_err();
 //! assert_eq!(e.code().as_str(), "request.unknown_field");
 //! # Ok::<(), airsign_core::Error>(())
 //! ```

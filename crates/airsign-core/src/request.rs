@@ -44,20 +44,6 @@ const COMMON: &[&str] = &[
     "key",
 ];
 
-/// Top-level fields that belong to one venue (docs/format.md, "Request"); the venue refuses the
-/// ones that are not its own.
-const VENUE_SPECIFIC: &[&str] = &[
-    "expiry_window",
-    "account",
-    "signature_type",
-    "wallet",
-    "api_token",
-    "http_method",
-    "timestamp_tolerance",
-    "vault_address",
-    "expires_after",
-];
-
 /// Smallest accepted timestamp: 10^11 ms (1973). Anything below is a seconds value
 /// (10 digits) or a mistake.
 pub const MIN_TIMESTAMP_MS: u64 = 100_000_000_000;
@@ -85,7 +71,9 @@ pub struct Request {
     pub id: Option<Value>,
     /// The venue-native parameters.
     pub params: Map<String, Value>,
-    /// Venue-specific top-level fields (`expiry_window`, `account`, `wallet`, …).
+    /// Every other top-level field (`expiry_window`, `account`, `wallet`, …): each venue
+    /// names its own ([`crate::VenueRules::fields`]) and refuses the rest
+    /// ([`Request::allow_extra`]).
     pub extra: Map<String, Value>,
     /// With a keyring: the name of the key the request asks to be signed with. Only a
     /// request to choose among the operator's keys, never a key itself.
@@ -105,13 +93,6 @@ impl Request {
         for (key, v) in &map {
             crate::text::check_text(key, key)?;
             crate::text::check_strings(key, v)?;
-        }
-        for key in map.keys() {
-            if !COMMON.contains(&key.as_str()) && !VENUE_SPECIFIC.contains(&key.as_str()) {
-                let mut all: Vec<&str> = COMMON.to_vec();
-                all.extend_from_slice(VENUE_SPECIFIC);
-                return Err(Error::unknown_field(key, &all));
-            }
         }
         // One pass over the fields (no hashing, no shifting), then the checks in a fixed
         // order, so which error a request with several problems gets never depends on
@@ -352,7 +333,15 @@ mod tests {
         assert!(r.extra.contains_key("account"));
         let e = Request::parse(r#"{"venue":"v","action":"a","timestamp":1748970123}"#);
         assert!(e.is_err_and(|e| e.message().contains("seconds")));
-        assert!(Request::parse(r#"{"venue":"v","action":"a","bogus":1}"#).is_err());
+        // Top-level fields beyond the common ones are kept for the venue, which names its
+        // own and refuses the rest.
+        let r = Request::parse(r#"{"venue":"v","action":"a","bogus":1}"#)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let e = r.allow_extra(&["expiry_window"]).unwrap_err();
+        assert_eq!(
+            (e.code(), e.field()),
+            (ErrorCode::RequestUnknownField, Some("bogus"))
+        );
         assert!(
             Request::parse(r#"{"venue":"v","action":"a","timestamp":"1748970123456"}"#).is_err()
         );

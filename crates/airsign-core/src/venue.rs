@@ -85,6 +85,9 @@ pub struct VenueRules {
     /// The top-level request fields that name the identity a key signs for (Pacifica
     /// `account`, Derive `wallet`, …), which a keyring key may pin.
     pub identity: &'static [&'static str],
+    /// The venue's own top-level request fields beyond the common ones (Pacifica
+    /// `expiry_window`, Derive `wallet`, …): any other is refused before the policy runs.
+    pub fields: &'static [&'static str],
     /// Whether a request is in the venue's cancel family (what the default policy signs).
     pub cancel_family: fn(&Request) -> bool,
 }

@@ -83,6 +83,7 @@ pub const RULES: VenueRules = VenueRules {
     venue: "derive",
     scheme: Scheme::Secp256k1,
     identity: &["wallet"],
+    fields: &["wallet"],
     cancel_family: every_action,
 };
 

@@ -58,7 +58,7 @@ impl DeriveRequest {
 /// Parses and checks a request for Derive; takes the time and a fresh id from `ctx` when
 /// the request has none.
 pub fn parse(req: &Request, ctx: &Context<'_>) -> Result<DeriveRequest> {
-    req.allow_extra(&["wallet"])?;
+    req.allow_extra(crate::RULES.fields)?;
     let action =
         Action::from_name(&req.action).ok_or_else(|| req.unknown_action(&actions::names()))?;
     req.require_transport(action.transports())?;

@@ -80,6 +80,7 @@ pub const RULES: VenueRules = VenueRules {
     venue: NAME,
     scheme: airsign_core::Scheme::Secp256k1,
     identity: &["vault_address"],
+    fields: &["vault_address", "expires_after"],
     cancel_family: airsign_core::every_action,
 };
 

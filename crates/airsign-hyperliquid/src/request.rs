@@ -87,7 +87,7 @@ pub struct HlRequest {
 /// Parses and checks a request for Hyperliquid; takes the time and a fresh id from `ctx`
 /// when the request has none.
 pub(crate) fn parse(req: &Request, ctx: &Context<'_>) -> Result<HlRequest> {
-    req.allow_extra(&["vault_address", "expires_after"])?;
+    req.allow_extra(crate::RULES.fields)?;
     let action = Action::from_name(&req.action).ok_or_else(|| {
         let names: Vec<&str> = ACTIONS.iter().map(|a| a.name()).collect();
         let mut e = req.unknown_action(&names);

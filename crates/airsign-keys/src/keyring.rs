@@ -722,6 +722,7 @@ mod tests {
         venue: "pacifica",
         scheme: Scheme::Ed25519,
         identity: &["account"],
+        fields: &["account"],
         cancel_family: every_action,
     };
 

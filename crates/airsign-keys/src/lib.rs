@@ -45,6 +45,7 @@
 //!     venue: "layer1",
 //!     scheme: Scheme::Bearer,
 //!     identity: &[],
+//!     fields: &[],
 //!     cancel_family: every_action,
 //! };
 //! let req = Request::parse(

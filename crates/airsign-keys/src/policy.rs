@@ -155,6 +155,7 @@ mod tests {
         venue: "mobula",
         scheme: Scheme::Secp256k1,
         identity: &[],
+        fields: &[],
         cancel_family: mobula_cancel,
     };
 

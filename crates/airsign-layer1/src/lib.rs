@@ -75,6 +75,7 @@ pub const RULES: VenueRules = VenueRules {
     venue: NAME,
     scheme: airsign_core::Scheme::Bearer,
     identity: &[],
+    fields: &[],
     cancel_family: airsign_core::every_action,
 };
 

@@ -85,7 +85,7 @@ pub(crate) fn parse(req: &Request, ctx: &Context<'_>) -> Result<CancelConversion
             &Value::from(req.venue.as_str()),
         ));
     }
-    req.allow_extra(&[])?;
+    req.allow_extra(crate::RULES.fields)?;
     if req.action != "cancel_conversion" {
         return Err(req.unknown_action(ACTIONS));
     }

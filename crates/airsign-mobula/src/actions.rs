@@ -68,6 +68,7 @@ pub const RULES: VenueRules = VenueRules {
     venue: "mobula",
     scheme: Scheme::Secp256k1,
     identity: &[],
+    fields: &[],
     cancel_family,
 };
 

@@ -37,7 +37,7 @@ impl MobulaRequest {
 
 /// Parses and checks a Mobula request (every rule of docs/venues/mobula.md, "Request fields").
 pub fn parse(req: &Request, ctx: &Context<'_>) -> Result<MobulaRequest> {
-    req.allow_extra(&[])?;
+    req.allow_extra(crate::RULES.fields)?;
     let action =
         Action::from_name(&req.action).ok_or_else(|| req.unknown_action(&actions::names()))?;
     req.require_transport(&[Transport::Rest])?;

@@ -35,6 +35,7 @@ pub const RULES: airsign_keys::VenueRules = airsign_keys::VenueRules {
     venue: "pacifica",
     scheme: airsign_keys::Scheme::Ed25519,
     identity: &["account"],
+    fields: &["expiry_window", "account", "signature_type"],
     cancel_family: airsign_keys::every_action,
 };
 

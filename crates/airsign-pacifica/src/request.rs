@@ -54,7 +54,7 @@ pub struct PacificaRequest {
 
 /// Validates a request for Pacifica: action, transport, fields, ids, ranges (docs/venues/pacifica.md, "Request fields").
 pub fn parse(req: &Request, ctx: &Context<'_>) -> Result<PacificaRequest> {
-    req.allow_extra(&["expiry_window", "account", "signature_type"])?;
+    req.allow_extra(crate::RULES.fields)?;
     let batch = req.action == "batch_orders";
     let single = Op::from_action(&req.action);
     if !batch && single.is_none() {

@@ -29,6 +29,7 @@ pub const RULES: VenueRules = VenueRules {
     venue: NAME,
     scheme: Scheme::Hmac,
     identity: &["api_token"],
+    fields: EXTRA_FIELDS,
     cancel_family: every_action,
 };
 

@@ -10,8 +10,7 @@ use airsign_core::{Context, Error, ErrorCode, Request, Result, Transport};
 use serde_json::{Map, Value};
 
 use crate::actions::{
-    ACTIONS, EXTRA_FIELDS, Environment, MAX_EXTERNAL_ID_LEN, MAX_REQUEST_ID_LEN,
-    MAX_TIMESTAMP_TOLERANCE_MS, NAME,
+    ACTIONS, Environment, MAX_EXTERNAL_ID_LEN, MAX_REQUEST_ID_LEN, MAX_TIMESTAMP_TOLERANCE_MS, NAME,
 };
 
 /// JavaScript `JSON.stringify` compatible output: request key order, compact, non-ASCII
@@ -421,7 +420,7 @@ pub(crate) fn parse(req: &Request, ctx: &Context<'_>) -> Result<RipioRequest> {
             &Value::from(req.venue.as_str()),
         ));
     }
-    req.allow_extra(EXTRA_FIELDS)?;
+    req.allow_extra(crate::RULES.fields)?;
     let operation = match req.action.as_str() {
         "cancel_order" => {
             req.require_transport(&[Transport::Rest, Transport::Ws])?;

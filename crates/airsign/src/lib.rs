@@ -70,6 +70,8 @@ pub fn sign_parsed(req: &Request, keys: &Keyring, ctx: &Context<'_>) -> Result<E
         Some(t) => t,
         None => ctx.clock.now_ms(),
     };
+    // The venue's own top-level fields, before the policy looks at any of them.
+    req.allow_extra(v.rules().fields)?;
     let (key, req) = keys.authorize(req, v.rules(), now)?;
     v.build(&req, key, ctx)
 }

@@ -75,6 +75,7 @@ fn venue_of(req: &Request) -> Result<&'static dyn AnyVenue> {
 pub fn prepare(text: &str, keys: &Keyring, ctx: &Context<'_>) -> Result<String> {
     let req = Request::parse(text)?;
     let v = venue_of(&req)?;
+    req.allow_extra(v.rules().fields)?;
     let now = req.timestamp.unwrap_or_else(|| ctx.clock.now_ms());
     let (key, req) = keys.authorize(&req, v.rules(), now)?;
     let signer = key.signer(v.rules().scheme)?;
@@ -154,6 +155,7 @@ pub fn assemble(
         return Err(prepared_invalid("venue", "expected the request's venue"));
     }
     let v = venue_of(&req)?;
+    req.allow_extra(v.rules().fields)?;
     keys.policy().check(&req, v.rules(), now_ms)?;
     let signer = parse_signer("signer", &signer_text)?;
     if signer.scheme() != Some(v.rules().scheme) {
@@ -264,6 +266,7 @@ fn stand_in(p: &Payload) -> Proof {
 pub fn explain(text: &str, keys: &Keyring, ctx: &Context<'_>) -> Result<Explanation> {
     let req = Request::parse(text)?;
     let v = venue_of(&req)?;
+    req.allow_extra(v.rules().fields)?;
     let rules = v.rules();
     let now = req.timestamp.unwrap_or_else(|| ctx.clock.now_ms());
     let mut policy = Map::new();
