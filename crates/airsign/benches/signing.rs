@@ -383,7 +383,7 @@ fn one_shot(_c: &mut Criterion) {
             .args(["-f", "%M"])
             .arg(&airsign)
             .arg("batch")
-            .arg("--key-file")
+            .args(["--scheme", "ed25519", "--key-file"])
             .arg(&key)
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
@@ -400,6 +400,11 @@ fn one_shot(_c: &mut Criterion) {
         });
         let out = child.wait_with_output().unwrap();
         writer.join().unwrap();
+        assert!(
+            out.status.success(),
+            "batch failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let _ = std::fs::remove_dir_all(&dir);
         String::from_utf8_lossy(&out.stderr)
             .lines()
