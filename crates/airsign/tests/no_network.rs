@@ -1,6 +1,7 @@
 //! airsign makes no network system call, ever: the built binary runs under
 //! `strace -f -e trace=%network` for `sign` in every venue and key format (REST and ws),
-//! `batch` (mixed venues, good and bad lines, several threads), `pubkey`, and refusals,
+//! `batch` (mixed venues, good and bad lines, several threads), `pubkey`, `prepare`,
+//! `explain`, `assemble`, `venues`, and refusals,
 //! and the trace must hold no system call at all — only the exit records that prove
 //! strace was watching.
 //!
@@ -320,6 +321,26 @@ fn no_network_syscalls_in_any_venue() {
         ),
         case("broken key file", &["sign", kf, &password], pacifica, 1),
         case("no key", &["sign"], pacifica, 1),
+        case(
+            "prepare for an external signer",
+            &[
+                "prepare",
+                "--signer",
+                "vwYrjUyZbzW4ysgdveAQTKngA5XPTr8e6aqs2T4QhSj",
+                "--scheme",
+                "ed25519",
+            ],
+            pacifica,
+            0,
+        ),
+        case("explain", &["explain", "--text"], pacifica, 0),
+        case(
+            "assemble, a bad prepared file",
+            &["assemble", "--signature", "x"],
+            pacifica,
+            1,
+        ),
+        case("venues", &["venues"], "", 0),
     ];
     let venues_signed: std::collections::BTreeSet<String> = cases
         .iter()
@@ -351,7 +372,7 @@ fn no_network_syscalls_in_any_venue() {
             c.what,
             String::from_utf8_lossy(&out.stderr)
         );
-        if c.exit == 0 && c.args[0] != "pubkey" {
+        if c.exit == 0 && matches!(c.args[0], "sign" | "batch") {
             assert!(stdout.contains("\"signed\""), "{}: {stdout}", c.what);
         }
         assert!(
