@@ -372,7 +372,7 @@ fn no_network_syscalls_in_any_venue() {
             c.what,
             String::from_utf8_lossy(&out.stderr)
         );
-        if c.exit == 0 && matches!(c.args[0], "sign" | "batch") {
+        if c.exit == 0 && matches!(c.args[0].as_str(), "sign" | "batch") {
             assert!(stdout.contains("\"signed\""), "{}: {stdout}", c.what);
         }
         assert!(
