@@ -2,10 +2,7 @@
 //! `public/login` frame sent before it, around a signature made elsewhere.
 
 use airsign_core::json::Writer;
-use airsign_core::{
-    Envelope, Error, ErrorCode, Headers, Proof, Result, Signed, SignerId, Transport,
-};
-use airsign_keys::eth::EthSignature;
+use airsign_core::{Envelope, Headers, Proof, Result, Signed, SignerId, Transport};
 use serde_json::{Map, Value};
 
 use crate::DeriveRequest;
@@ -15,7 +12,12 @@ use crate::payload::{signature_field, signing_payload};
 /// the timestamp). The wallet is the request's, else the signer's address.
 pub(crate) fn assemble(p: &DeriveRequest, signer: &SignerId, proofs: &[Proof]) -> Result<Envelope> {
     let message = signing_payload(p.timestamp);
-    let sig_hex = one_signature(proofs, signature_field(p.transport))?.to_hex();
+    let sig_hex = airsign_keys::one_eth_signature(
+        proofs,
+        signature_field(p.transport),
+        "Derive's auth is an EIP-191 personal_sign",
+    )?
+    .to_hex();
     let signer_text = signer.checksum()?.to_owned();
     let wallet = match p.wallet {
         Some(w) => w.to_checksum(),
@@ -81,32 +83,6 @@ pub(crate) fn assemble(p: &DeriveRequest, signer: &SignerId, proofs: &[Proof]) -
     })
 }
 
-/// The one secp256k1 signature of `proofs` (whose place in the envelope is `field`).
-fn one_signature(proofs: &[Proof], field: &str) -> Result<EthSignature> {
-    match proofs {
-        [Proof::Secp256k1(bytes)] => EthSignature::from_bytes(bytes).ok_or_else(|| {
-            Error::new(
-                ErrorCode::KeySchemeMismatch,
-                Some(field),
-                "expected a recoverable secp256k1 signature r ‖ s ‖ v with v 27 or 28",
-            )
-        }),
-        [_] => Err(Error::new(
-            ErrorCode::KeySchemeMismatch,
-            Some(field),
-            "expected a secp256k1 signature (Derive's auth is an EIP-191 personal_sign)",
-        )),
-        _ => Err(Error::new(
-            ErrorCode::RequestInvalid,
-            Some("signatures"),
-            format!(
-                "expected 1 signature, one per payload, saw {}",
-                proofs.len()
-            ),
-        )),
-    }
-}
-
 /// The `public/login` frame: the same wallet, timestamp (a JSON number, as the v3 SDKs
 /// send it) and signature as the REST headers. Its id is `"login-<request id>"`, so it can
 /// never collide with the request frame's id on the same connection.
@@ -131,6 +107,7 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
     use crate::testing::run;
+    use airsign_core::ErrorCode;
     use airsign_core::{Context, Request};
 
     #[test]

@@ -2,9 +2,8 @@
 //! login frame) and the body, for verify.
 
 use airsign_core::verify::{VerifyOptions, mismatch, parse_body, request_fields, url_base};
-use airsign_core::{Envelope, Error, ErrorCode, Proof, ReadBack, Result, SignerId, Transport};
-use airsign_keys::eth::{Address, EthSignature};
-use airsign_keys::secp256k1_id;
+use airsign_core::{Envelope, Error, ErrorCode, Proof, ReadBack, Result, Transport};
+use airsign_keys::eth::EthSignature;
 use serde_json::Value;
 
 use crate::actions::{self, Action};
@@ -95,7 +94,7 @@ pub(crate) fn read_back(env: &Envelope, opts: &VerifyOptions) -> Result<ReadBack
         }
     };
     let proof = signature(sig.as_str(), sig_field)?;
-    let signer = signer(env)?;
+    let signer = airsign_keys::eth_signer_of(env)?;
     req.insert("base_url".into(), Value::from(base));
     req.insert("timestamp".into(), timestamp);
     req.insert("wallet".into(), wallet);
@@ -124,16 +123,6 @@ pub(crate) fn signature(sig: Option<&str>, field: &str) -> Result<Proof> {
                 "expected 0x + 130 hex digits (r, s, v)",
             )
         })
-}
-
-/// The envelope's `signer`, an Ethereum address, or `verify.mismatch` at `signer`.
-pub(crate) fn signer(env: &Envelope) -> Result<SignerId> {
-    let signer = env
-        .signer
-        .as_deref()
-        .ok_or_else(|| mismatch("signer", "expected the signing address, saw null"))?;
-    let address = Address::parse("signer", signer).map_err(|e| mismatch("signer", e.message()))?;
-    Ok(secp256k1_id(address))
 }
 
 #[cfg(test)]

@@ -80,7 +80,9 @@ pub use key::{Key, Pins, WarnFn, same_identity};
 pub use keyring::{Keyring, LoadOptions, MAX_KEYRING_BYTES, read_single_key};
 pub use password::{PasswordFile, PasswordSource, prompt_on_tty, read_password_file};
 pub use policy::{Policy, VenueRules, every_action};
-pub use prover::{Checker, check_signature, digest, ed25519_id, secp256k1_id};
+pub use prover::{
+    Checker, check_signature, digest, ed25519_id, eth_signer_of, one_eth_signature, secp256k1_id,
+};
 pub use scheme::{Scheme, SchemeOfKey};
 pub use secp256k1::{Secp256k1KeyKind, Secp256k1Signer};
 pub use secret::{FilePolicy, KeyFile, SecretBytes};

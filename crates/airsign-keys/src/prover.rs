@@ -277,3 +277,43 @@ impl ProofCheck for Checker<'_> {
         }
     }
 }
+
+/// The one secp256k1 proof an EIP-191 or EIP-712 venue assembles with, as an
+/// [`EthSignature`]; `field` is where it sits in the envelope and `venue_auth` says what
+/// the venue's auth is, for the message (`"Derive's auth is an EIP-191 personal_sign"`).
+pub fn one_eth_signature(proofs: &[Proof], field: &str, venue_auth: &str) -> Result<EthSignature> {
+    match proofs {
+        [Proof::Secp256k1(bytes)] => EthSignature::from_bytes(bytes).ok_or_else(|| {
+            Error::new(
+                ErrorCode::KeySchemeMismatch,
+                Some(field),
+                "expected a recoverable secp256k1 signature r ‖ s ‖ v with v 27 or 28",
+            )
+        }),
+        [_] => Err(Error::new(
+            ErrorCode::KeySchemeMismatch,
+            Some(field),
+            format!("expected a secp256k1 signature ({venue_auth})"),
+        )),
+        _ => Err(Error::new(
+            ErrorCode::RequestInvalid,
+            Some("signatures"),
+            format!(
+                "expected 1 signature, one per payload, saw {}",
+                proofs.len()
+            ),
+        )),
+    }
+}
+
+/// An envelope's `signer` read back as an Ethereum address, or `verify.mismatch` at
+/// `signer`.
+pub fn eth_signer_of(env: &airsign_core::Envelope) -> Result<SignerId> {
+    let mismatch = |m: &str| Error::new(ErrorCode::VerifyMismatch, Some("signer"), m);
+    let signer = env
+        .signer
+        .as_deref()
+        .ok_or_else(|| mismatch("expected the signing address, saw null"))?;
+    let address = Address::parse("signer", signer).map_err(|e| mismatch(e.message()))?;
+    Ok(secp256k1_id(address))
+}

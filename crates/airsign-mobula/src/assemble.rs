@@ -2,10 +2,7 @@
 //! next to the action's fields, written as `JSON.stringify` writes it.
 
 use airsign_core::json::Writer;
-use airsign_core::{
-    Envelope, Error, ErrorCode, Headers, Proof, Result, Signed, SignerId, Transport,
-};
-use airsign_keys::eth::EthSignature;
+use airsign_core::{Envelope, Error, Headers, Proof, Result, Signed, SignerId, Transport};
 use serde_json::{Map, Value};
 
 use crate::payload::{SIGNATURE_FIELD, message};
@@ -101,7 +98,12 @@ fn write_js_object(map: &Map<String, Value>, out: &mut String) -> Result<()> {
 /// the message).
 pub(crate) fn assemble(p: &MobulaRequest, signer: &SignerId, proofs: &[Proof]) -> Result<Envelope> {
     let message = message(p);
-    let signature = one_signature(proofs)?.to_hex();
+    let signature = airsign_keys::one_eth_signature(
+        proofs,
+        SIGNATURE_FIELD,
+        "Mobula\'s auth is an EIP-191 personal_sign",
+    )?
+    .to_hex();
     let signer = signer.checksum()?.to_owned();
     let body = body_text(p, &signature)?;
     Ok(Envelope {
@@ -128,37 +130,12 @@ pub(crate) fn assemble(p: &MobulaRequest, signer: &SignerId, proofs: &[Proof]) -
     })
 }
 
-/// The one secp256k1 signature of `proofs`.
-fn one_signature(proofs: &[Proof]) -> Result<EthSignature> {
-    match proofs {
-        [Proof::Secp256k1(bytes)] => EthSignature::from_bytes(bytes).ok_or_else(|| {
-            Error::new(
-                ErrorCode::KeySchemeMismatch,
-                Some(SIGNATURE_FIELD),
-                "expected a recoverable secp256k1 signature r ‖ s ‖ v with v 27 or 28",
-            )
-        }),
-        [_] => Err(Error::new(
-            ErrorCode::KeySchemeMismatch,
-            Some(SIGNATURE_FIELD),
-            "expected a secp256k1 signature (Mobula's auth is an EIP-191 personal_sign)",
-        )),
-        _ => Err(Error::new(
-            ErrorCode::RequestInvalid,
-            Some("signatures"),
-            format!(
-                "expected 1 signature, one per payload, saw {}",
-                proofs.len()
-            ),
-        )),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
     use crate::testing::run;
+    use airsign_core::ErrorCode;
     use airsign_core::{Context, Request};
 
     #[test]

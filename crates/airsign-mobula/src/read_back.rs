@@ -2,9 +2,8 @@
 //! verify.
 
 use airsign_core::verify::{VerifyOptions, mismatch, parse_body, request_fields, url_base};
-use airsign_core::{Envelope, Error, ErrorCode, Proof, ReadBack, Result, SignerId};
-use airsign_keys::eth::{Address, EthSignature};
-use airsign_keys::secp256k1_id;
+use airsign_core::{Envelope, Error, ErrorCode, Proof, ReadBack, Result};
+use airsign_keys::eth::EthSignature;
 use serde_json::Value;
 
 use crate::actions::{self, Action};
@@ -36,7 +35,7 @@ pub(crate) fn read_back(env: &Envelope, opts: &VerifyOptions) -> Result<ReadBack
         .ok_or_else(|| mismatch("body.timestamp", "missing"))?;
     let sig = params.shift_remove("signature");
     let proof = signature(sig.as_ref().and_then(Value::as_str))?;
-    let signer = signer(env)?;
+    let signer = airsign_keys::eth_signer_of(env)?;
     // The host is in no signed message: production and demo envelopes are interchangeable.
     let unsigned: Vec<String> = std::iter::once("url".to_owned())
         .chain(
@@ -70,16 +69,6 @@ fn signature(sig: Option<&str>) -> Result<Proof> {
                 "expected 0x + 130 hex digits (r, s, v)",
             )
         })
-}
-
-/// The envelope's `signer`, an Ethereum address, or `verify.mismatch` at `signer`.
-fn signer(env: &Envelope) -> Result<SignerId> {
-    let signer = env
-        .signer
-        .as_deref()
-        .ok_or_else(|| mismatch("signer", "expected the signing address, saw null"))?;
-    let address = Address::parse("signer", signer).map_err(|e| mismatch("signer", e.message()))?;
-    Ok(secp256k1_id(address))
 }
 
 #[cfg(test)]

@@ -459,6 +459,30 @@ fn load_keys(args: &KeyArgs) -> Result<Keyring, Error> {
     Ok(keyring)
 }
 
+/// Runs `f` over one request (a file or stdin) with the run's keys and a context whose
+/// clock is `--now` or the host's; a key or read error is reported instead.
+fn one_request(
+    keys: Result<Keyring, Error>,
+    request: Option<&std::path::Path>,
+    now: &NowArg,
+    f: impl FnOnce(&str, &Keyring, &Context<'_>) -> u8,
+) -> u8 {
+    let clock = signing_clock(now);
+    let ids = RandomIds;
+    let ctx = Context {
+        clock: &*clock,
+        ids: &ids,
+    };
+    let keyring = match keys {
+        Ok(k) => k,
+        Err(e) => return report(&e, None),
+    };
+    match read_request(request) {
+        Ok(text) => f(&text, &keyring, &ctx),
+        Err(e) => report(&e, None),
+    }
+}
+
 /// The keys of `prepare` (and `explain --signer`): the one external signer named on the
 /// command line, or a keyring (its external keys serve; its policy applies).
 fn external_keys(args: &SignerArgs) -> Result<Keyring, Error> {
@@ -747,25 +771,15 @@ fn run(cli: Cli) -> u8 {
             signer,
             now,
             request,
-        } => {
-            let clock = signing_clock(&now);
-            let ctx = Context {
-                clock: &*clock,
-                ids: &ids,
-            };
-            let keyring = match external_keys(&signer) {
-                Ok(k) => k,
-                Err(e) => return report(&e, None),
-            };
-            let text = match read_request(request.as_deref()) {
-                Ok(t) => t,
-                Err(e) => return report(&e, None),
-            };
-            match airsign::twophase::prepare(&text, &keyring, &ctx) {
+        } => one_request(
+            external_keys(&signer),
+            request.as_deref(),
+            &now,
+            |text, keys, ctx| match airsign::twophase::prepare(text, keys, ctx) {
                 Ok(line) => print_line(&line),
                 Err(e) => report(&e, None),
-            }
-        }
+            },
+        ),
         Command::Assemble {
             signatures,
             keyring,
@@ -799,11 +813,6 @@ fn run(cli: Cli) -> u8 {
             now,
             request,
         } => {
-            let clock = signing_clock(&now);
-            let ctx = Context {
-                clock: &*clock,
-                ids: &ids,
-            };
             let keyring = match signer {
                 Some(id) => external_keys(&SignerArgs {
                     scheme: None,
@@ -813,19 +822,13 @@ fn run(cli: Cli) -> u8 {
                 }),
                 None => load_keys(&keys),
             };
-            let keyring = match keyring {
-                Ok(k) => k,
-                Err(e) => return report(&e, None),
-            };
-            let body = match read_request(request.as_deref()) {
-                Ok(t) => t,
-                Err(e) => return report(&e, None),
-            };
-            match airsign::twophase::explain(&body, &keyring, &ctx) {
-                Ok(x) if text => print_line(x.to_text().trim_end()),
-                Ok(x) => print_line(&x.to_json_line()),
-                Err(e) => report(&e, None),
-            }
+            one_request(keyring, request.as_deref(), &now, |body, keys, ctx| {
+                match airsign::twophase::explain(body, keys, ctx) {
+                    Ok(x) if text => print_line(x.to_text().trim_end()),
+                    Ok(x) => print_line(&x.to_json_line()),
+                    Err(e) => report(&e, None),
+                }
+            })
         }
         Command::Venues => print_line(&airsign::registry::venues_json()),
         Command::Man => cli_docs::print_man(Cli::command()),
