@@ -1,5 +1,5 @@
 //! The documented commands run as documented: every fenced `sh` block that follows a
-//! `<!-- run -->` line in `README.md` and `docs/air-gap.md` is run by `sh -e`, in order,
+//! `<!-- run -->` line in `README.md`, `docs/air-gap.md` and `docs/external-signers.md` is run by `sh -e`, in order,
 //! in one scratch directory holding a copy of `examples/`, with the built `airsign` first
 //! on `PATH`. A block that needs the network (sending to a venue) is a `text` block and is
 //! not run.
@@ -87,6 +87,23 @@ fn run_doc(doc: &str, min_blocks: usize) {
 #[test]
 fn the_air_gap_page_runs() {
     run_doc("docs/air-gap.md", 6);
+}
+
+#[test]
+fn the_external_signer_round_trip_runs() {
+    let has_nacl = Command::new("python3")
+        .args(["-c", "import nacl"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_nacl {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must have python3 with PyNaCl"
+        );
+        eprintln!("SKIPPED: docs/external-signers.md needs python3 with PyNaCl");
+        return;
+    }
+    run_doc("docs/external-signers.md", 1);
 }
 
 #[test]
