@@ -465,17 +465,7 @@ pub fn prepare<V: Venue + ?Sized>(
     signer: SignerId,
     ctx: &Context<'_>,
 ) -> Result<Prepared> {
-    if signer.scheme().is_some_and(|s| s != v.rules().scheme) {
-        return Err(Error::new(
-            ErrorCode::KeySchemeMismatch,
-            Some("signer"),
-            format!(
-                "{} signs with {} keys; this signer is another scheme",
-                v.rules().venue,
-                v.rules().scheme
-            ),
-        ));
-    }
+    check_signer(v.rules(), &signer)?;
     let p = v.parse(req, ctx)?;
     let payloads = v.payloads(&p, &signer)?;
     let drawn = v.drawn(&p);
@@ -502,20 +492,42 @@ pub fn assemble<V: Venue + ?Sized>(
     signer: &SignerId,
     proofs: &[Proof],
 ) -> Result<(Envelope, Vec<Payload>)> {
+    check_signer(v.rules(), signer)?;
     let p = parse_fixed(v, req)?;
     let payloads = v.payloads(&p, signer)?;
-    if proofs.len() != payloads.len() {
-        return Err(Error::new(
-            ErrorCode::RequestInvalid,
-            Some("signatures"),
-            format!(
-                "expected {} signature(s), one per payload, saw {}",
-                payloads.len(),
-                proofs.len()
-            ),
-        ));
-    }
+    check_proof_count(payloads.len(), proofs.len())?;
     Ok((v.assemble(&p, signer, &payloads, proofs)?, payloads))
+}
+
+/// `key.scheme_mismatch` at `signer` unless a public `signer` is of the venue's key
+/// scheme (a secret, HMAC or bearer, has no public identity to compare).
+pub fn check_signer(rules: &VenueRules, signer: &SignerId) -> Result<()> {
+    match signer.scheme() {
+        Some(s) if s != rules.scheme => Err(Error::new(
+            ErrorCode::KeySchemeMismatch,
+            Some("signer"),
+            format!(
+                "{} signs with {} keys; this signer is another scheme",
+                rules.venue, rules.scheme
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// `request.invalid` at `signatures` unless there is one signature per payload.
+pub fn check_proof_count(payloads: usize, given: usize) -> Result<()> {
+    if payloads == given {
+        return Ok(());
+    }
+    Err(Error::new(
+        ErrorCode::RequestInvalid,
+        Some("signatures"),
+        format!(
+            "expected {payloads} signature(s), one per payload in order (--signature SIG \
+             each), saw {given}"
+        ),
+    ))
 }
 
 /// Parses a request whose timestamp and id are fixed, with a clock at its timestamp.

@@ -447,15 +447,7 @@ fn load_keys(args: &KeyArgs) -> Result<Keyring, Error> {
     } else {
         Keyring::empty()
     };
-    for url in &args.base_url {
-        keyring.policy_mut().allow_base_url(url).map_err(|e| {
-            Error::new(
-                e.code(),
-                Some("--base-url"),
-                e.message().replacen("an allowed base URL", "--base-url", 1),
-            )
-        })?;
-    }
+    allow_base_urls(&mut keyring, &args.base_url)?;
     Ok(keyring)
 }
 

@@ -158,17 +158,7 @@ pub fn assemble(
     req.allow_extra(v.rules().fields)?;
     keys.policy().check(&req, v.rules(), now_ms)?;
     let signer = parse_signer("signer", &signer_text)?;
-    if signer.scheme() != Some(v.rules().scheme) {
-        return Err(Error::new(
-            ErrorCode::KeySchemeMismatch,
-            Some("signer"),
-            format!(
-                "{} signs with {} keys; this signer is another scheme",
-                v.rules().venue,
-                v.rules().scheme
-            ),
-        ));
-    }
+    airsign_core::venue::check_signer(v.rules(), &signer)?;
     let payloads = v.payloads_of(&req, &signer)?;
     // The prepared payloads are what the device showed and signed: they must be exactly
     // the ones this request gives.
@@ -196,18 +186,8 @@ pub fn assemble(
             ));
         }
     }
-    if signatures.len() != payloads.len() {
-        return Err(Error::new(
-            ErrorCode::RequestInvalid,
-            Some("signatures"),
-            format!(
-                "expected {} signature(s), one per payload in order (--signature SIG each), \
-                 saw {}",
-                payloads.len(),
-                signatures.len()
-            ),
-        ));
-    }
+    // Counted before any is read: a missing one must not be zipped away.
+    airsign_core::venue::check_proof_count(payloads.len(), signatures.len())?;
     let proofs = payloads
         .iter()
         .zip(signatures)
